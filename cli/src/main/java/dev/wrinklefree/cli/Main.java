@@ -1,0 +1,58 @@
+package dev.wrinklefree.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code wrinklefree} command line. Each job is one subcommand; errors are one clear line on stderr
+ * and a non-zero exit, never a stack trace (set {@code -Dwrinklefree.debug=true} to see one).
+ */
+@Command(name = "wrinklefree",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Measures what 1.58-bit (ternary) LLM inference costs, and makes it cheaper.",
+        subcommands = {
+                CommandLine.HelpCommand.class,
+        })
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code (for tests). */
+    public static int run(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            if (Boolean.getBoolean("wrinklefree.debug")) {
+                ex.printStackTrace(cmd.getErr());
+            }
+            cmd.getErr().println("wrinklefree " + cmd.getCommandName() + ": " + oneLine(ex));
+            return ex instanceof IllegalArgumentException ? 2 : 1;
+        });
+        return cl.execute(args);
+    }
+
+    static String oneLine(Throwable ex) {
+        String m = ex.getMessage();
+        if (m == null || m.isBlank()) {
+            m = ex.getClass().getSimpleName();
+        }
+        return m.replace('\n', ' ');
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"wrinklefree " + (v == null ? "dev" : v) + " (Java " + Runtime.version() + ")"};
+        }
+    }
+}
