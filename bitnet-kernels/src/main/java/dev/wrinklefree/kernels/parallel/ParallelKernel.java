@@ -15,15 +15,19 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Runs any {@link TernaryKernel} on a fixed pool of threads by splitting the output rows: the calling
- * thread computes the first share and {@code threads - 1} daemon workers the others. It is itself a
+ * thread and {@code threads - 1} daemon workers claim chunks of rows until none are left. It is itself a
  * {@code TernaryKernel}, so a decoder uses it without knowing.
  *
- * <p>Dispatch is built for calls that follow each other closely (one per layer in a decode step): a
- * worker that finishes spins for {@link #SPIN_PROPERTY} microseconds watching for the next job before it
- * parks, and the caller spins the same way while it waits. A dispatch then costs a few hundred
- * nanoseconds, against about a hundred microseconds for one 2560x2560 GEMV (measured by
- * {@code DispatchOverheadBenchmark}). Shares start at multiples of the delegate's
- * {@link TernaryKernel#rowAlignment()}.
+ * <p>Chunks (about {@value #CHUNKS_PER_THREAD} per thread, starting at multiples of the delegate's
+ * {@link TernaryKernel#rowAlignment()}) are claimed dynamically rather than assigned: a worker that the
+ * operating system has not scheduled yet (on a loaded machine, for milliseconds) simply claims nothing,
+ * and the caller computes its chunks instead of waiting for it. A call never waits for a thread that
+ * has not started a chunk.
+ *
+ * <p>Dispatch is built for calls that follow each other closely (one per layer in a decode step): an
+ * idle worker spins for {@link #SPIN_PROPERTY} microseconds watching for the next job before it parks,
+ * and the caller spins the same way while it waits for chunks in progress. {@code DispatchOverheadBenchmark}
+ * measures the cost of one call against a 2560x2560 GEMV.
  *
  * <p>Thread-safe: concurrent {@link #matmul} calls are serialized. {@link #close()} stops the workers;
  * a closed kernel refuses further calls. Nothing is allocated per call.
@@ -35,6 +39,9 @@ public final class ParallelKernel implements TernaryKernel, AutoCloseable {
      */
     public static final String SPIN_PROPERTY = "wrinklefree.parallel.spinMicros";
 
+    /** Chunks per thread: enough to balance uneven progress, few enough that claiming stays negligible. */
+    static final int CHUNKS_PER_THREAD = 4;
+
     private static final AtomicInteger POOLS = new AtomicInteger();
 
     private final TernaryKernel delegate;
@@ -42,12 +49,16 @@ public final class ParallelKernel implements TernaryKernel, AutoCloseable {
     private final long spinNanos;
     private final Worker[] workers;
     private final ReentrantLock callLock = new ReentrantLock();
-    /** Row bounds of the shares of the current job: share i is [bounds[i], bounds[i+1]). */
+    /** Row bounds of the chunks of the current job: chunk i is [bounds[i], bounds[i+1]). */
     private final int[] bounds;
-    private final AtomicInteger pending = new AtomicInteger();
-    /** Bumped once per job; its volatile write publishes the job fields below to the workers. */
-    private final AtomicLong generation = new AtomicLong();
+    /** Job generation (high 32 bits) and next unclaimed chunk (low 32 bits); claiming is a CAS on it. */
+    private final AtomicLong state = new AtomicLong();
+    /** Chunks of the current job finished (or failed). */
+    private final AtomicInteger done = new AtomicInteger();
 
+    private long generation;
+    // Job fields: written by the caller before it publishes the job through state, read by whoever claims a chunk.
+    private volatile int chunkCount;
     private PreparedWeights jobWeights;
     private QuantizedActivations jobActivations;
     private float[] jobOutput;
@@ -60,11 +71,11 @@ public final class ParallelKernel implements TernaryKernel, AutoCloseable {
         this.delegate = delegate;
         this.threads = threads;
         this.spinNanos = spinNanos;
-        this.bounds = new int[threads + 1];
+        this.bounds = new int[threads * CHUNKS_PER_THREAD + 1];
         this.workers = new Worker[threads - 1];
         int pool = POOLS.incrementAndGet();
         for (int i = 0; i < workers.length; i++) {
-            workers[i] = new Worker(i + 1);
+            workers[i] = new Worker();
             Thread t = new Thread(workers[i], "wrinklefree-kernel-" + pool + "-" + (i + 1));
             t.setDaemon(true);
             workers[i].thread = t;
@@ -98,7 +109,7 @@ public final class ParallelKernel implements TernaryKernel, AutoCloseable {
         return new ParallelKernel(delegate, threads, TimeUnit.MICROSECONDS.toNanos(micros));
     }
 
-    /** The kernel that computes each share. */
+    /** The kernel that computes each chunk. */
     public TernaryKernel delegate() {
         return delegate;
     }
@@ -140,30 +151,27 @@ public final class ParallelKernel implements TernaryKernel, AutoCloseable {
         callLock.lock();
         try {
             ensureOpen();
-            split(rowStart, rowEnd, align);
+            int n = split(rowStart, rowEnd, align);
             jobWeights = w;
             jobActivations = x;
             jobOutput = y;
             jobOffset = yOffset;
             failure = null;
-            pending.set(workers.length);
-            generation.incrementAndGet();
+            done.set(0);
+            chunkCount = n;
+            long g = ++generation;
+            state.set(g << 32);
             for (Worker wk : workers) {
                 if (wk.parked) {
                     LockSupport.unpark(wk.thread);
                 }
             }
-            Throwable own = null;
-            try {
-                delegate.matmul(w, x, y, yOffset, bounds[0], bounds[1]);
-            } catch (Throwable e) {
-                own = e;
-            }
-            awaitWorkers();
+            runChunks(g);
+            awaitChunks(n);
             jobWeights = null;
             jobActivations = null;
             jobOutput = null;
-            Throwable f = own != null ? own : failure;
+            Throwable f = failure;
             if (f instanceof RuntimeException re) {
                 throw re;
             } else if (f instanceof Error err) {
@@ -176,27 +184,69 @@ public final class ParallelKernel implements TernaryKernel, AutoCloseable {
         }
     }
 
-    /** Splits [start, end) into equal shares whose inner bounds are multiples of {@code align}. */
-    private void split(int start, int end, int align) {
-        long n = end - start;
+    /** Splits [start, end) into up to bounds.length - 1 chunks whose inner bounds are multiples of {@code align}. */
+    private int split(int start, int end, int align) {
+        long rows = end - start;
+        int n = (int) Math.min(bounds.length - 1, (rows + align - 1) / align);
         bounds[0] = start;
-        for (int i = 1; i < threads; i++) {
-            int b = start + (int) (n * i / threads);
+        int count = 0;
+        for (int i = 1; i < n; i++) {
+            int b = start + (int) (rows * i / n);
             b = (int) Math.min(end, ((long) b + align - 1) / align * align);
-            bounds[i] = Math.max(b, bounds[i - 1]);
+            if (b > bounds[count]) {
+                bounds[++count] = b;
+            }
         }
-        bounds[threads] = end;
+        if (end > bounds[count]) {
+            bounds[++count] = end;
+        }
+        return count;
     }
 
-    private void awaitWorkers() {
+    /** Claims the next chunk of job {@code g}, or returns -1 when none is left (or the job is over). */
+    private int claim(long g) {
+        while (true) {
+            long s = state.get();
+            if ((s >>> 32) != g) {
+                return -1;
+            }
+            int c = (int) s;
+            if (c >= chunkCount) {
+                return -1;
+            }
+            if (state.compareAndSet(s, s + 1)) {
+                return c;
+            }
+        }
+    }
+
+    /** Computes chunks of job {@code g} until none is left to claim. */
+    private void runChunks(long g) {
+        int c;
+        while ((c = claim(g)) >= 0) {
+            try {
+                delegate.matmul(jobWeights, jobActivations, jobOutput, jobOffset, bounds[c], bounds[c + 1]);
+            } catch (Throwable e) {
+                failure = e;
+            }
+            if (done.incrementAndGet() == chunkCount) {
+                Thread t = waiter;
+                if (t != null) {
+                    LockSupport.unpark(t);
+                }
+            }
+        }
+    }
+
+    private void awaitChunks(int n) {
         long deadline = System.nanoTime() + spinNanos;
-        while (pending.get() != 0) {
+        while (done.get() != n) {
             if (System.nanoTime() - deadline < 0) {
                 Thread.onSpinWait();
                 continue;
             }
             waiter = Thread.currentThread();
-            while (pending.get() != 0) {
+            while (done.get() != n) {
                 LockSupport.park(this);
             }
             waiter = null;
@@ -218,7 +268,7 @@ public final class ParallelKernel implements TernaryKernel, AutoCloseable {
                 return;
             }
             closed = true;
-            generation.incrementAndGet();
+            state.set(++generation << 32); // wakes spinning workers; no chunk to claim
             for (Worker w : workers) {
                 LockSupport.unpark(w.thread);
             }
@@ -241,52 +291,39 @@ public final class ParallelKernel implements TernaryKernel, AutoCloseable {
     }
 
     private final class Worker implements Runnable {
-        private final int share;
         private Thread thread;
         private volatile boolean parked;
         private long seen;
 
-        Worker(int share) {
-            this.share = share;
-        }
-
         @Override
         public void run() {
             while (true) {
-                awaitJob();
+                long g = awaitJob();
                 if (closed) {
                     return;
                 }
-                try {
-                    delegate.matmul(jobWeights, jobActivations, jobOutput, jobOffset, bounds[share], bounds[share + 1]);
-                } catch (Throwable e) {
-                    failure = e;
-                }
-                if (pending.decrementAndGet() == 0) {
-                    Thread w = waiter;
-                    if (w != null) {
-                        LockSupport.unpark(w);
-                    }
-                }
+                runChunks(g);
             }
         }
 
-        private void awaitJob() {
+        /** Waits for a job generation it has not seen: spins, then parks. */
+        private long awaitJob() {
             long deadline = System.nanoTime() + spinNanos;
             long g;
-            while ((g = generation.get()) == seen) {
+            while ((g = state.get() >>> 32) == seen) {
                 if (System.nanoTime() - deadline < 0) {
                     Thread.onSpinWait();
                     continue;
                 }
                 parked = true;
-                // Dekker-style handshake with matmul(): it bumps generation, then reads parked.
-                if (generation.get() == seen) {
+                // Dekker-style handshake with matmul(): it publishes state, then reads parked.
+                if (state.get() >>> 32 == seen) {
                     LockSupport.park(this);
                 }
                 parked = false;
             }
             seen = g;
+            return g;
         }
     }
 }

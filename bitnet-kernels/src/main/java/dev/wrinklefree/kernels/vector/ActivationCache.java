@@ -33,6 +33,7 @@ final class ActivationCache {
     private final short[][] data = new short[ENTRIES][];
     private int victim;
     private int[] ints = new int[0];
+    private byte[] bytes = new byte[0];
 
     private ActivationCache() {
     }
@@ -48,6 +49,14 @@ final class ActivationCache {
             ints = new int[n];
         }
         return ints;
+    }
+
+    /** A scratch byte array of at least {@code n} elements, this thread's own (contents undefined). */
+    byte[] bytes(int n) {
+        if (bytes.length < n) {
+            bytes = new byte[n];
+        }
+        return bytes;
     }
 
     /**

@@ -184,41 +184,47 @@ final class LutKernel implements TernaryKernel {
         MemorySegment words = arena.allocate(wordShorts * 2, 64);
         MemorySegment scales = i2s ? MemorySegment.ofArray(new byte[0])
                 : arena.allocate((long) groups * segs * L * 4, 64);
-        int[] pow = GROUP == 3 ? new int[] {9, 3, 1} : new int[] {3, 1};
-        byte[][] codes = new byte[L][m.cols()];
+        int wordsPerGroup = segs * geo.wordsPerSeg;
+        short[] groupWords = new short[wordsPerGroup * L];
+        float[] groupScales = new float[segs * L];
+        byte[] codes = new byte[m.cols()];
         for (int g = 0; g < groups; g++) {
             for (int lane = 0; lane < L; lane++) {
                 int r = g * L + lane;
                 if (r < m.rows()) {
-                    TernaryCodec.decodeRowCodes(m, r, codes[lane]);
+                    TernaryCodec.decodeRowCodes(m, r, codes);
                 } else {
-                    Arrays.fill(codes[lane], (byte) 1); // padding rows: zero weights
+                    Arrays.fill(codes, (byte) 1); // padding rows: zero weights
                 }
-            }
-            for (int s = 0; s < segs; s++) {
-                for (int w = 0; w < geo.wordsPerSeg; w++) {
-                    long off = (((long) g * segs + s) * geo.wordsPerSeg + w) * L * 2;
-                    for (int lane = 0; lane < L; lane++) {
+                for (int s = 0; s < segs; s++) {
+                    int base = s * geo.segLen;
+                    for (int w = 0; w < geo.wordsPerSeg; w++) {
                         int word = 0;
                         for (int f = 0; f < FIELDS; f++) {
-                            int e = 0;
-                            for (int i = 0; i < GROUP; i++) {
-                                int j = (w * FIELDS + f) * GROUP + i;
-                                int code = j < geo.segLen ? codes[lane][s * geo.segLen + j] : 1;
-                                e += code * pow[i];
+                            int j = (w * FIELDS + f) * GROUP; // first weight of this field's group within the segment
+                            int e;
+                            if (j + GROUP <= geo.segLen) {
+                                int k = base + j;
+                                e = GROUP == 3 ? 9 * codes[k] + 3 * codes[k + 1] + codes[k + 2] : 3 * codes[k] + codes[k + 1];
+                            } else {
+                                e = 0; // the segment's last group: padding weights are zeros (code 1)
+                                for (int i = 0; i < GROUP; i++) {
+                                    e = e * 3 + (j + i < geo.segLen ? codes[base + j + i] : 1);
+                                }
                             }
                             word |= e << (f * FIELD_BITS);
                         }
-                        words.set(ValueLayout.JAVA_SHORT_UNALIGNED, off + lane * 2L, (short) word);
+                        groupWords[(s * geo.wordsPerSeg + w) * L + lane] = (short) word;
+                    }
+                    if (!i2s) {
+                        groupScales[s * L + lane] = r < m.rows() ? TernaryCodec.blockScale(m, r, s) : 0f;
                     }
                 }
-                if (!i2s) {
-                    for (int lane = 0; lane < L; lane++) {
-                        int r = g * L + lane;
-                        float d = r < m.rows() ? TernaryCodec.blockScale(m, r, s) : 0f;
-                        scales.set(F32, (((long) g * segs + s) * L + lane) * 4, d);
-                    }
-                }
+            }
+            MemorySegment.copy(groupWords, 0, words, ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN),
+                    (long) g * wordsPerGroup * L * 2, groupWords.length);
+            if (!i2s) {
+                MemorySegment.copy(groupScales, 0, scales, F32, (long) g * segs * L * 4, groupScales.length);
             }
         }
         return new Prepared(m, geo, words.asReadOnly(), scales.asReadOnly());

@@ -6,6 +6,7 @@ import dev.wrinklefree.kernels.TernaryFormat;
 import dev.wrinklefree.kernels.TernaryKernel;
 import dev.wrinklefree.kernels.TernaryMatrix;
 import dev.wrinklefree.kernels.format.Fp16;
+import dev.wrinklefree.kernels.format.Tq1_0;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
@@ -205,7 +206,15 @@ final class StreamKernel implements TernaryKernel {
                         yield ((float) dot - (float) sum) / x.scales()[t] * w.tensorScale();
                     }
                     case TQ2_0 -> dotTq2(seg, off, blocks, xs, xb, x.scales(), x.sums(), t * blocks, convert);
-                    case TQ1_0 -> dotTq1(seg, off, blocks, xs, xb, x.scales(), x.sums(), t * blocks, convert);
+                    case TQ1_0 -> {
+                        // The last chunk of a block reads 10 bytes past it; at the very end of the tensor
+                        // that block is summed in scalar code instead (a masked load there made C2 box vectors).
+                        boolean tail = off + (blocks - 1) * 54L + (long) TQ1_CHUNKS * VB > seg.byteSize();
+                        int n = tail ? blocks - 1 : blocks;
+                        float sumf = convert ? dotTq1(seg, off, n, xs, xb, x.scales(), x.sums(), t * blocks, true)
+                                : dotTq1Swar(seg, off, n, xs, xb, x.scales(), x.sums(), t * blocks);
+                        yield tail ? tailTq1(sumf, seg, off + (blocks - 1) * 54L, x, t, blocks - 1) : sumf;
+                    }
                 };
                 y[yOffset + t * m + r] = v;
             }
@@ -278,26 +287,68 @@ final class StreamKernel implements TernaryKernel {
         return sumf;
     }
 
+    /** Adds TQ1_0 block {@code blk} at byte {@code bo} to {@code sumf}, in scalar code, as the oracle does. */
+    private static float tailTq1(float sumf, MemorySegment seg, long bo, QuantizedActivations x, int t, int blk) {
+        byte[] codes = ActivationCache.get().bytes(256);
+        Tq1_0.decodeCodes(seg, bo, 256, codes, 0);
+        byte[] q = x.quants();
+        int base = t * x.cols() + blk * 256;
+        int sumi = 0;
+        for (int i = 0; i < 256; i++) {
+            sumi += (codes[i] - 1) * q[base + i];
+        }
+        int blocks = x.cols() / 256;
+        return sumf + (float) sumi * (x.scales()[t * blocks + blk] * Fp16.get(seg, bo + 52));
+    }
+
     /** ggml's TQ1_0 dot; digit n of a packed byte q is ((q * 3^n mod 256) * 3) >> 8, taken iteratively. */
     private static float dotTq1(MemorySegment seg, long off, int blocks, short[] xs, int xb,
                                 float[] dx, int[] blockSums, int sb, boolean convert) {
-        long size = seg.byteSize();
         float sumf = 0;
         for (int blk = 0; blk < blocks; blk++) {
             long bo = off + blk * 54L;
             ShortVector acc = ShortVector.zero(S);
             for (int c = 0; c < TQ1_CHUNKS; c++) {
                 long co0 = bo + (long) c * VB;
-                // Loads run up to 10 bytes past the codes (harmless: those slots meet zero activations),
-                // except past the end of the tensor, where the load is masked.
-                ByteVector b = co0 + VB <= size
-                        ? ByteVector.fromMemorySegment(B, seg, co0, LE)
-                        : ByteVector.fromMemorySegment(B, seg, co0, LE, B.indexInRange(0, (int) (size - co0)));
+                // Loads run up to 10 bytes past the codes (harmless: those slots meet zero activations).
+                ByteVector b = ByteVector.fromMemorySegment(B, seg, co0, LE);
                 ShortVector lo = low(b, convert);
                 ShortVector hi = high(b, lo, convert);
-                if (!convert) {
-                    lo = lo.and((short) 0xFF);
+                int xo = xb + (blk * TQ1_CHUNKS + c) * 10 * L;
+                for (int d = 0; d < 5; d++) {
+                    ShortVector sl = lo.mul((short) 3);
+                    ShortVector sh = hi.mul((short) 3);
+                    ShortVector ce = sl.lanewise(VectorOperators.LSHR, 8);
+                    ShortVector co = sh.lanewise(VectorOperators.LSHR, 8);
+                    lo = sl.and((short) 0xFF);
+                    hi = sh.and((short) 0xFF);
+                    acc = acc.add(ce.mul(ShortVector.fromArray(S, xs, xo + 2 * d * L)))
+                            .add(co.mul(ShortVector.fromArray(S, xs, xo + (2 * d + 1) * L)));
                 }
+            }
+            int sumi = widen(acc).reduceLanes(VectorOperators.ADD) - blockSums[sb + blk];
+            sumf += (float) sumi * (dx[sb + blk] * Fp16.get(seg, bo + 52));
+        }
+        return sumf;
+    }
+
+    /**
+     * {@link #dotTq1} with the SWAR unpack written out: sharing one method with a branch on the unpack
+     * left C2 unable to inline this variant's vector calls (it boxed every vector, 1000x slower).
+     */
+    private static float dotTq1Swar(MemorySegment seg, long off, int blocks, short[] xs, int xb,
+                                float[] dx, int[] blockSums, int sb) {
+        float sumf = 0;
+        for (int blk = 0; blk < blocks; blk++) {
+            long bo = off + blk * 54L;
+            ShortVector acc = ShortVector.zero(S);
+            for (int c = 0; c < TQ1_CHUNKS; c++) {
+                long co0 = bo + (long) c * VB;
+                // Loads run up to 10 bytes past the codes (harmless: those slots meet zero activations).
+                ByteVector b = ByteVector.fromMemorySegment(B, seg, co0, LE);
+                ShortVector w16 = b.reinterpretAsShorts();
+                ShortVector hi = w16.lanewise(VectorOperators.LSHR, 8);
+                ShortVector lo = w16.and((short) 0xFF);
                 int xo = xb + (blk * TQ1_CHUNKS + c) * 10 * L;
                 for (int d = 0; d < 5; d++) {
                     ShortVector sl = lo.mul((short) 3);

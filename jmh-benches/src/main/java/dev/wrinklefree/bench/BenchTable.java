@@ -1,0 +1,285 @@
+package dev.wrinklefree.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+
+/**
+ * Reads a JMH JSON result file and prints what a kernel engineer wants to read: per format, backend,
+ * batch, residency and threads the ns per weight, G weights/s, weight GB/s and fraction of the memory-read
+ * roofline; the roofline itself, activation quantization per token, dispatch overhead, and issue 2's
+ * performance bars with their verdicts.
+ *
+ * <p>Every figure is the median of all measured iterations ({@code rawData}, every fork), not JMH's
+ * mean. Weights and bytes come from {@code TernaryMatmulBenchmark}'s aux counters (rates per second over
+ * the measured time); "weights" are weights x tokens.
+ *
+ * <p>Usage: {@code java -cp benchmarks.jar dev.wrinklefree.bench.BenchTable results/raw/jmh/X.json}.
+ */
+public final class BenchTable {
+    private static final String MATMUL = "TernaryMatmulBenchmark.matmul";
+    private static final String READ = "MemoryBandwidthBenchmark.read";
+    private static final String COPY = "MemoryBandwidthBenchmark.copy";
+    private static final String QUANT = "ActivationQuantizationBenchmark.quantize";
+    private static final String DISPATCH = "DispatchOverheadBenchmark.dispatch";
+
+    private final List<Row> rows = new ArrayList<>();
+
+    /** One benchmark of the file: name (class.method), params, medians of primary and secondary metrics. */
+    record Row(String name, Map<String, String> params, double score, String unit, Map<String, Double> secondary) {
+        String param(String key) {
+            return params.getOrDefault(key, "");
+        }
+
+        double secondary(String key) {
+            for (Map.Entry<String, Double> e : secondary.entrySet()) {
+                if (e.getKey().endsWith(key)) {
+                    return e.getValue();
+                }
+            }
+            return Double.NaN;
+        }
+    }
+
+    private BenchTable(JsonNode results) {
+        for (JsonNode r : results) {
+            String bench = r.path("benchmark").asText();
+            String name = bench.substring(bench.lastIndexOf('.', bench.lastIndexOf('.') - 1) + 1);
+            Map<String, String> params = new TreeMap<>();
+            r.path("params").properties().forEach(e -> params.put(e.getKey(), e.getValue().asText()));
+            JsonNode pm = r.path("primaryMetric");
+            Map<String, Double> sec = new TreeMap<>();
+            r.path("secondaryMetrics").properties().forEach(e -> sec.put(e.getKey(), median(e.getValue())));
+            rows.add(new Row(name, params, median(pm), pm.path("scoreUnit").asText(), sec));
+        }
+    }
+
+    /** Parses a JMH JSON file (an array of results). */
+    public static BenchTable read(Path json) {
+        try {
+            JsonNode root = new ObjectMapper().readTree(Files.readString(json));
+            if (!root.isArray()) {
+                throw new IllegalArgumentException(json + ": expected a JMH JSON array of results, got " + root.getNodeType());
+            }
+            return new BenchTable(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read JMH results " + json, e);
+        }
+    }
+
+    /** Median of all raw iterations of a metric (every fork); the score when no raw data is present. */
+    static double median(JsonNode metric) {
+        List<Double> v = new ArrayList<>();
+        for (JsonNode fork : metric.path("rawData")) {
+            for (JsonNode it : fork) {
+                v.add(it.asDouble());
+            }
+        }
+        if (v.isEmpty()) {
+            return metric.path("score").asDouble(Double.NaN);
+        }
+        double[] a = v.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+    }
+
+    private Optional<Row> find(String name, Predicate<Row> p) {
+        return rows.stream().filter(r -> r.name().equals(name) && p.test(r)).findFirst();
+    }
+
+    /** Read bandwidth in bytes/s at this thread count, NaN when the file has none. */
+    double readBandwidth(String threads) {
+        return find(READ, r -> r.param("threads").equals(threads)).map(r -> r.secondary("bytes")).orElse(Double.NaN);
+    }
+
+    private double weightsPerSecond(String backend, String format, String shape, String batch, String threads, String residency) {
+        return find(MATMUL, r -> r.param("backend").equals(backend) && r.param("format").equals(format)
+                && r.param("shape").equals(shape) && r.param("batch").equals(batch)
+                && r.param("threads").equals(threads) && r.param("residency").equals(residency))
+                .map(r -> r.secondary("weights")).orElse(Double.NaN);
+    }
+
+    private Optional<Row> matmul(String backend, String format, String shape, String batch, String threads, String residency) {
+        return find(MATMUL, r -> r.param("backend").equals(backend) && r.param("format").equals(format)
+                && r.param("shape").equals(shape) && r.param("batch").equals(batch)
+                && r.param("threads").equals(threads) && r.param("residency").equals(residency));
+    }
+
+    /** Prints every section that has data. */
+    public void print(PrintStream out) {
+        printKernels(out);
+        printRoofline(out);
+        printQuantization(out);
+        printDispatch(out);
+        printBars(out);
+    }
+
+    private void printKernels(PrintStream out) {
+        List<Row> mm = new ArrayList<>(rows.stream().filter(r -> r.name().equals(MATMUL)).toList());
+        if (mm.isEmpty()) {
+            return;
+        }
+        mm.sort(Comparator.comparing((Row r) -> r.param("format")).thenComparing(r -> r.param("shape"))
+                .thenComparing(r -> r.param("backend")).thenComparingInt(r -> Integer.parseInt(r.param("batch")))
+                .thenComparing(r -> r.param("residency"), Comparator.reverseOrder())
+                .thenComparingInt(r -> Integer.parseInt(r.param("threads"))));
+        out.println("Ternary matmul (TernaryMatmulBenchmark, medians; weights = weights x tokens; GB/s = weight bytes streamed;");
+        out.println("roofline = GB/s / memory read GB/s at the same thread count)");
+        out.println();
+        out.println("| format | backend | shape | batch | residency | threads | ns/weight | G weights/s | GB/s | roofline | alloc B/op |");
+        out.println("|---|---|---|---:|---|---:|---:|---:|---:|---:|---:|");
+        for (Row r : mm) {
+            double w = r.secondary("weights");
+            double b = r.secondary("bytes");
+            double bw = readBandwidth(r.param("threads"));
+            out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %.4f | %.2f | %.2f | %s | %s |%n",
+                    r.param("format"), r.param("backend"), r.param("shape"), r.param("batch"), r.param("residency"),
+                    r.param("threads"), 1e9 / w, w / 1e9, b / 1e9,
+                    Double.isNaN(bw) ? "-" : String.format(Locale.ROOT, "%.2f", b / bw),
+                    fmt(r.secondary("gc.alloc.rate.norm"), "%.1f"));
+        }
+        out.println();
+    }
+
+    private void printRoofline(PrintStream out) {
+        List<Row> bw = rows.stream().filter(r -> r.name().equals(READ) || r.name().equals(COPY)).toList();
+        if (bw.isEmpty()) {
+            return;
+        }
+        out.println("Memory bandwidth (MemoryBandwidthBenchmark, >= 1 GiB off-heap; copy counts bytes read + written)");
+        out.println();
+        out.println("| benchmark | threads | GB/s |");
+        out.println("|---|---:|---:|");
+        for (Row r : bw) {
+            out.printf(Locale.ROOT, "| %s | %s | %.2f |%n", r.name().substring(r.name().indexOf('.') + 1),
+                    r.param("threads"), r.secondary("bytes") / 1e9);
+        }
+        out.println();
+    }
+
+    private void printQuantization(PrintStream out) {
+        List<Row> q = rows.stream().filter(r -> r.name().equals(QUANT)).toList();
+        if (q.isEmpty()) {
+            return;
+        }
+        out.println("Activation quantization (ActivationQuantizationBenchmark, one token)");
+        out.println();
+        out.println("| format | K | ns/token |");
+        out.println("|---|---:|---:|");
+        for (Row r : q) {
+            out.printf(Locale.ROOT, "| %s | %s | %.1f |%n", r.param("format"), r.param("cols"), toNanos(r.score(), r.unit()));
+        }
+        out.println();
+    }
+
+    private void printDispatch(PrintStream out) {
+        List<Row> d = rows.stream().filter(r -> r.name().equals(DISPATCH)).toList();
+        if (d.isEmpty()) {
+            return;
+        }
+        out.println("Dispatch overhead (DispatchOverheadBenchmark: ParallelKernel around a kernel that does nothing)");
+        out.println();
+        double gemvNanos = matmul("vector", "TQ2_0", "2560x2560", "1", "1", "hot").map(r -> 1e9 / r.score()).orElse(Double.NaN);
+        for (Row r : d) {
+            double ns = toNanos(r.score(), r.unit());
+            out.printf(Locale.ROOT, "- %s thread(s): %.0f ns per call%s%n", r.param("threads"), ns,
+                    Double.isNaN(gemvNanos) ? "" : String.format(Locale.ROOT,
+                            " = %.2f %% of one 2560x2560 TQ2_0 GEMV (vector, 1 thread, hot: %.1f us)", 100 * ns / gemvNanos, gemvNanos / 1e3));
+        }
+        out.println();
+    }
+
+    /** Issue 2's performance bars, each with the measured value and a verdict (skipped when data is missing). */
+    private void printBars(PrintStream out) {
+        List<String> lines = new ArrayList<>();
+        String shape = "2560x2560";
+        for (String f : new String[] {"TQ2_0", "I2_S"}) {
+            double v = weightsPerSecond("vector", f, shape, "1", "1", "hot");
+            double s = weightsPerSecond("scalar", f, shape, "1", "1", "hot");
+            bar(lines, f + " vector / scalar, batch 1 hot 1 thread >= 8x", v / s, 8, "%.1fx");
+            bar(lines, f + " vector batch 1 hot 1 thread >= 25 G weights/s (ggml AVX2 TQ2_0: ~37)", v / 1e9, 25, "%.1f");
+        }
+        bar(lines, "TQ1_0 vector batch 1 hot 1 thread >= 15 G weights/s",
+                weightsPerSecond("vector", "TQ1_0", shape, "1", "1", "hot") / 1e9, 15, "%.1f");
+        for (String f : new String[] {"TQ2_0", "TQ1_0", "I2_S"}) {
+            double bytes = matmul("vector", f, shape, "1", "2", "cold").map(r -> r.secondary("bytes")).orElse(Double.NaN);
+            bar(lines, f + " vector cold 2 threads: weight bytes/s >= 60 % of memory read (2 threads)",
+                    bytes / readBandwidth("2"), 0.6, "%.2f");
+            for (String res : new String[] {"hot", "cold"}) {
+                for (String t : new String[] {"1", "2"}) {
+                    double r = weightsPerSecond("vector", f, shape, "32", t, res) / weightsPerSecond("vector", f, shape, "1", t, res);
+                    bar(lines, f + " vector batch 32 / batch 1 (" + res + ", " + t + " thread(s)) >= 3x", r, 3, "%.2fx");
+                }
+            }
+            for (String b : new String[] {"1", "32"}) {
+                double r = weightsPerSecond("vector", f, shape, b, "2", "hot") / weightsPerSecond("vector", f, shape, b, "1", "hot");
+                bar(lines, f + " vector 2 threads / 1 thread (hot, batch " + b + ") >= 1.7x", r, 1.7, "%.2fx");
+            }
+        }
+        double worst = rows.stream().filter(r -> r.name().equals(MATMUL) && !r.param("backend").equals("scalar"))
+                .mapToDouble(r -> r.secondary("gc.alloc.rate.norm")).filter(d -> !Double.isNaN(d)).max().orElse(Double.NaN);
+        if (!Double.isNaN(worst)) {
+            lines.add(String.format(Locale.ROOT, "| no allocation per op (-prof gc, worst kernel) | %.2f B/op | %s |", worst,
+                    worst < 1 ? "PASS" : "FAIL"));
+        }
+        if (lines.isEmpty()) {
+            return;
+        }
+        out.println("Performance bars (issue 2; ratios within this run)");
+        out.println();
+        out.println("| bar | measured | verdict |");
+        out.println("|---|---:|---|");
+        lines.forEach(out::println);
+        out.println();
+    }
+
+    private static void bar(List<String> lines, String what, double value, double threshold, String format) {
+        if (Double.isNaN(value) || Double.isInfinite(value)) {
+            return;
+        }
+        lines.add("| " + what + " | " + String.format(Locale.ROOT, format, value) + " | "
+                + (value >= threshold ? "PASS" : "FAIL") + " |");
+    }
+
+    private static double toNanos(double score, String unit) {
+        return switch (unit) {
+            case "ns/op" -> score;
+            case "us/op" -> score * 1e3;
+            case "ms/op" -> score * 1e6;
+            case "s/op" -> score * 1e9;
+            case "ops/s" -> 1e9 / score;
+            case "ops/ms" -> 1e6 / score;
+            case "ops/us" -> 1e3 / score;
+            default -> throw new IllegalArgumentException("unknown JMH score unit '" + unit + "'");
+        };
+    }
+
+    private static String fmt(double v, String format) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, format, v);
+    }
+
+    public static void main(String[] args) {
+        if (args.length != 1) {
+            System.err.println("usage: BenchTable <jmh-result.json>");
+            System.exit(2);
+        }
+        read(Path.of(args[0])).print(System.out);
+    }
+
+    /** The rows, for tests and other reports. */
+    List<Row> rows() {
+        return List.copyOf(rows);
+    }
+}

@@ -1,0 +1,141 @@
+package dev.wrinklefree.bench;
+
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The memory roofline every kernel is judged against: a read-only sum and a copy over off-heap buffers of
+ * at least 1 GiB (far beyond the last-level cache), split over 1 or 2 threads.
+ *
+ * <p>Score: passes per second. Secondary metric {@code bytes} (JMH aux counter, a rate per second):
+ * {@code read} counts the bytes read; {@code copy} counts bytes read plus bytes written (STREAM's
+ * convention). {@code BenchTable} divides kernels' weight bytes/s by {@code read}'s.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+        "-Xms1g", "-Xmx4g", "-XX:MaxDirectMemorySize=8g", "-XX:+UseParallelGC"})
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class MemoryBandwidthBenchmark {
+    /** Bytes per buffer, unless {@code -Dwrinklefree.bench.bandwidthBytes} says otherwise. */
+    static final long BYTES = Long.getLong("wrinklefree.bench.bandwidthBytes", 1L << 30);
+    private static final VectorSpecies<Long> SPECIES = LongVector.SPECIES_PREFERRED;
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+    @Param({"1", "2"})
+    public int threads;
+
+    private Arena arena;
+    private MemorySegment src;
+    private MemorySegment dst;
+    private ExecutorService pool;
+    private final Future<?>[] pending = new Future<?>[64];
+
+    /** Bytes moved, reported by JMH as a rate per second. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    public static class Counters {
+        public long bytes;
+    }
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        if (threads < 1 || threads > pending.length) {
+            throw new IllegalArgumentException("threads must be in [1, " + pending.length + "], got " + threads);
+        }
+        arena = Arena.ofShared();
+        long bytes = BYTES / (SPECIES.vectorByteSize() * 4L * threads) * (SPECIES.vectorByteSize() * 4L * threads);
+        src = arena.allocate(bytes, 4096);
+        dst = arena.allocate(bytes, 4096);
+        for (long i = 0; i < bytes; i += 8) {
+            src.set(ValueLayout.JAVA_LONG_UNALIGNED, i, i * 0x9E3779B97F4A7C15L);
+        }
+        dst.fill((byte) 1);
+        pool = threads > 1 ? Executors.newFixedThreadPool(threads - 1, r -> {
+            Thread t = new Thread(r, "bandwidth-worker");
+            t.setDaemon(true);
+            return t;
+        }) : null;
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        if (pool != null) {
+            pool.shutdownNow();
+        }
+        arena.close();
+    }
+
+    @Benchmark
+    public long read(Counters counters) throws ExecutionException, InterruptedException {
+        long slice = src.byteSize() / threads;
+        for (int i = 1; i < threads; i++) {
+            MemorySegment part = src.asSlice(i * slice, slice);
+            pending[i] = pool.submit(() -> sum(part));
+        }
+        long total = sum(src.asSlice(0, slice));
+        for (int i = 1; i < threads; i++) {
+            total += (Long) pending[i].get();
+        }
+        counters.bytes += src.byteSize();
+        return total;
+    }
+
+    @Benchmark
+    public void copy(Counters counters) throws ExecutionException, InterruptedException {
+        long slice = src.byteSize() / threads;
+        for (int i = 1; i < threads; i++) {
+            long off = i * slice;
+            pending[i] = pool.submit(() -> MemorySegment.copy(src, off, dst, off, slice));
+        }
+        MemorySegment.copy(src, 0, dst, 0, slice);
+        for (int i = 1; i < threads; i++) {
+            pending[i].get();
+        }
+        counters.bytes += 2 * src.byteSize();
+    }
+
+    /** Sum of the longs of {@code seg}, four independent vector accumulators so loads, not adds, bound it. */
+    static long sum(MemorySegment seg) {
+        int step = SPECIES.vectorByteSize();
+        LongVector a = LongVector.zero(SPECIES);
+        LongVector b = LongVector.zero(SPECIES);
+        LongVector c = LongVector.zero(SPECIES);
+        LongVector d = LongVector.zero(SPECIES);
+        long n = seg.byteSize();
+        for (long o = 0; o < n; o += 4L * step) {
+            a = a.add(LongVector.fromMemorySegment(SPECIES, seg, o, LE));
+            b = b.add(LongVector.fromMemorySegment(SPECIES, seg, o + step, LE));
+            c = c.add(LongVector.fromMemorySegment(SPECIES, seg, o + 2L * step, LE));
+            d = d.add(LongVector.fromMemorySegment(SPECIES, seg, o + 3L * step, LE));
+        }
+        return a.add(b).add(c).add(d).reduceLanes(VectorOperators.ADD);
+    }
+}
