@@ -2,28 +2,11 @@ package dev.wrinklefree.kernels;
 
 import dev.wrinklefree.kernels.format.TernaryCodec;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.SplittableRandom;
 
 /** Weights and activations for kernel tests, and every kernel the build can run. */
 public final class KernelFixtures {
     private KernelFixtures() {
-    }
-
-    /** Every usable kernel of every provider except the scalar oracle: the preferred one and each variant. */
-    public static List<TernaryKernel> kernelsUnderTest() {
-        List<TernaryKernel> list = new ArrayList<>();
-        for (KernelProvider p : Kernels.providers()) {
-            if (p.name().equals("scalar") || p.unavailableReason().isPresent()) {
-                continue;
-            }
-            list.add(p.create());
-            for (String v : p.variants()) {
-                list.add(p.create(v));
-            }
-        }
-        return list;
     }
 
     /** Random ternary values (-1, 0, 1), about {@code zeroPercent} percent zeros. */

@@ -228,11 +228,15 @@ public final class BenchTable {
                 bar(lines, f + " vector 2 threads / 1 thread (hot, batch " + b + ") >= 1.7x", r, 1.7, "%.2fx");
             }
         }
-        double worst = rows.stream().filter(r -> r.name().equals(MATMUL) && !r.param("backend").equals("scalar"))
+        // JMH allocates a few KB per iteration itself; only calls fast enough (batch 1: thousands per second)
+        // make that negligible per op, so the verdict uses those. A kernel that boxed vectors would show
+        // hundreds of KB per op; one stray object per call, 16 B or more.
+        double worst = rows.stream().filter(r -> r.name().equals(MATMUL) && !r.param("backend").equals("scalar")
+                        && r.param("batch").equals("1") && r.score() >= 1000)
                 .mapToDouble(r -> r.secondary("gc.alloc.rate.norm")).filter(d -> !Double.isNaN(d)).max().orElse(Double.NaN);
         if (!Double.isNaN(worst)) {
-            lines.add(String.format(Locale.ROOT, "| no allocation per op (-prof gc, worst kernel) | %.2f B/op | %s |", worst,
-                    worst < 1 ? "PASS" : "FAIL"));
+            lines.add(String.format(Locale.ROOT, "| no allocation per op (-prof gc, worst non-scalar batch-1 call, JMH's own bookkeeping included) | %.2f B/op | %s |",
+                    worst, worst < 8 ? "PASS" : "FAIL"));
         }
         if (lines.isEmpty()) {
             return;

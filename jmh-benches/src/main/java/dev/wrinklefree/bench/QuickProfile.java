@@ -24,9 +24,9 @@ import java.util.List;
 
 /**
  * The quick kernel profile behind {@code scripts/bench}: a few minutes on 2 cores. Runs, in one JMH
- * session each, the memory roofline, the scalar oracle (the 8x baseline), the default Vector API kernel
- * on 2560x2560 for the three formats (batch 1 and 32, hot on 1 and 2 threads, cold on 2), activation
- * quantization and dispatch overhead; writes all results to one JMH JSON file
+ * session each, the memory roofline; the default Vector API kernel and the scalar oracle on 2560x2560
+ * for the three formats, batch 1 and 32, hot on 1 thread and cold on 2 (vector also hot on 2 threads);
+ * activation quantization and dispatch overhead (about 35 forks, 4-5 minutes). Writes all results to one JMH JSON file
  * ({@code <dir>/<UTC timestamp>-quick.json}, written to a temporary file and moved into place) and
  * prints {@link BenchTable}.
  *
@@ -48,20 +48,26 @@ public final class QuickProfile {
                 .shouldFailOnError(true);
     }
 
+    private static ChainedOptionsBuilder matmul(String backend, String formats, String batches, String threads,
+                                                String residency, int warmups, int iterations) {
+        return base("TernaryMatmulBenchmark\\.", warmups, iterations).addProfiler("gc")
+                .param("backend", backend).param("format", formats.split(",")).param("shape", "2560x2560")
+                .param("batch", batches.split(",")).param("threads", threads).param("residency", residency);
+    }
+
     public static void main(String[] args) throws RunnerException, IOException {
         Path dir = Path.of(args.length > 0 ? args[0] : "results/raw/jmh");
         List<ChainedOptionsBuilder> runs = new ArrayList<>();
         runs.add(base("MemoryBandwidthBenchmark\\.", 2, 3).param("threads", "1", "2"));
-        // Under load the JIT needs a few seconds before the Vector API code is compiled: 4 warm-ups.
-        runs.add(base("TernaryMatmulBenchmark\\.", 3, 3).addProfiler("gc")
-                .param("backend", "scalar").param("format", "TQ2_0", "TQ1_0", "I2_S").param("shape", "2560x2560")
-                .param("batch", "1").param("threads", "1").param("residency", "hot"));
-        runs.add(base("TernaryMatmulBenchmark\\.", 4, 4).addProfiler("gc")
-                .param("backend", "vector").param("format", "TQ2_0", "TQ1_0", "I2_S").param("shape", "2560x2560")
-                .param("batch", "1", "32").param("threads", "1", "2").param("residency", "hot"));
-        runs.add(base("TernaryMatmulBenchmark\\.", 4, 4).addProfiler("gc")
-                .param("backend", "vector").param("format", "TQ2_0", "TQ1_0", "I2_S").param("shape", "2560x2560")
-                .param("batch", "1", "32").param("threads", "2").param("residency", "cold"));
+        String formats = "TQ2_0,TQ1_0,I2_S";
+        // The scalar oracle: the 8x baseline, and the other cells of the format x backend x batch x residency table.
+        runs.add(matmul("scalar", formats, "1,32", "1", "hot", 2, 2));
+        runs.add(matmul("scalar", formats, "1,32", "2", "cold", 2, 2));
+        // The default Vector API kernel. Under load the JIT needs seconds before the Vector API code is
+        // compiled (interpreted it is 1000x slower): 3 warm-up seconds.
+        runs.add(matmul("vector", formats, "1,32", "1", "hot", 3, 3));
+        runs.add(matmul("vector", formats, "1", "2", "hot", 3, 3));
+        runs.add(matmul("vector", formats, "1,32", "2", "cold", 3, 3));
         runs.add(base("ActivationQuantizationBenchmark\\.", 2, 3).param("cols", "2560"));
         runs.add(base("DispatchOverheadBenchmark\\.", 3, 3).param("threads", "1", "2"));
 

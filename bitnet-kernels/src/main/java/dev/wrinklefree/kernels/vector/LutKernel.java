@@ -167,6 +167,32 @@ final class LutKernel implements TernaryKernel {
         public long extraBytes() {
             return words.byteSize() + scales.byteSize();
         }
+
+        /** Decodes row {@code row} back to codes (0, 1, 2): the round trip of the repacking. */
+        void decodeRowCodes(int row, byte[] codes) {
+            int g = row / L;
+            int lane = row % L;
+            for (int s = 0; s < segs; s++) {
+                for (int w = 0; w < geo.wordsPerSeg; w++) {
+                    long off = (((long) g * segs + s) * geo.wordsPerSeg + w) * L * 2 + lane * 2L;
+                    int word = words.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), off) & 0xFFFF;
+                    for (int f = 0; f < FIELDS; f++) {
+                        int e = (word >>> (f * FIELD_BITS)) & ((1 << FIELD_BITS) - 1);
+                        for (int i = GROUP - 1; i >= 0; i--, e /= 3) {
+                            int j = (w * FIELDS + f) * GROUP + i;
+                            if (j < geo.segLen) {
+                                codes[s * geo.segLen + j] = (byte) (e % 3);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        /** The block scale the layout holds for row {@code row}, segment {@code s} (TQ only). */
+        float blockScale(int row, int s) {
+            return scales.get(F32, (((long) (row / L) * segs + s) * L + row % L) * 4);
+        }
     }
 
     @Override

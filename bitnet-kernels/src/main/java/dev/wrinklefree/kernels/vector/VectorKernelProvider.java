@@ -25,7 +25,7 @@ import java.util.Optional;
  * as measured by {@code TernaryMatmulBenchmark} on AVX-512 (see {@link DispatchKernel}).
  *
  * <p>The vector width is fixed per JVM (system property {@code wrinklefree.vector.bits}, see
- * {@link #vectorBits()}).
+ * {@link #vectorBits()}); forcing a width wider than the CPU's makes the backend unavailable.
  *
  * <p>This class refers to no Vector API type in its signatures or initializer, so it loads, and reports
  * itself unavailable, on a JVM started without {@code --add-modules=jdk.incubator.vector}.
@@ -33,8 +33,33 @@ import java.util.Optional;
 public final class VectorKernelProvider implements KernelProvider {
     private static final String MODULE = "jdk.incubator.vector";
 
+    /**
+     * System property forcing the vector width in bits ({@code 128}, {@code 256} or {@code 512}) for every
+     * vector kernel of the JVM; read once. Default: the CPU's preferred width, at most 512.
+     */
+    public static final String BITS_PROPERTY = "wrinklefree.vector.bits";
+
     /** Strategy names, default first. */
     private static final List<String> VARIANTS = List.of("lut", "swar", "mul16", "planes");
+
+    /**
+     * Parses a forced vector width. Here rather than in {@link VectorWidth} so that checking the property
+     * initializes no Vector API class.
+     *
+     * @throws IllegalArgumentException unless it is 128, 256 or 512
+     */
+    static int parseBits(String forced) {
+        int bits;
+        try {
+            bits = Integer.parseInt(forced.trim());
+        } catch (NumberFormatException e) {
+            bits = -1;
+        }
+        if (bits != 128 && bits != 256 && bits != 512) {
+            throw new IllegalArgumentException("-D" + BITS_PROPERTY + " must be 128, 256 or 512, got '" + forced + "'");
+        }
+        return bits;
+    }
 
     @Override
     public String name() {
@@ -45,6 +70,19 @@ public final class VectorKernelProvider implements KernelProvider {
     public Optional<String> unavailableReason() {
         if (ModuleLayer.boot().findModule(MODULE).isEmpty()) {
             return Optional.of("module " + MODULE + " is not in this JVM (start java with --add-modules=" + MODULE + ")");
+        }
+        String forced = System.getProperty(BITS_PROPERTY);
+        if (forced != null && !forced.isBlank()) {
+            try {
+                parseBits(forced);
+            } catch (IllegalArgumentException e) {
+                return Optional.of(e.getMessage());
+            }
+        }
+        int hardware = VectorWidth.preferredBits();
+        if (VectorWidth.BITS > hardware) {
+            return Optional.of("-D" + BITS_PROPERTY + "=" + VectorWidth.BITS + " is wider than the " + hardware
+                    + "-bit vectors this CPU runs natively (the JDK would emulate them, orders of magnitude slower)");
         }
         return Optional.empty();
     }

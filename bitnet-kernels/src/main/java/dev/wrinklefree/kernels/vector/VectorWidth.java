@@ -20,7 +20,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorWidth {
     /** System property forcing the vector width in bits: {@code 128}, {@code 256} or {@code 512}. */
-    static final String PROPERTY = "wrinklefree.vector.bits";
+    static final String PROPERTY = VectorKernelProvider.BITS_PROPERTY;
 
     /** Vector width in bits: 128, 256 or 512. */
     static final int BITS = resolveBits(System.getProperty(PROPERTY));
@@ -36,19 +36,7 @@ final class VectorWidth {
 
     static int resolveBits(String forced) {
         int preferred = Math.min(512, VectorShape.preferredShape().vectorBitSize());
-        if (forced == null || forced.isBlank()) {
-            return Math.max(128, preferred);
-        }
-        int bits;
-        try {
-            bits = Integer.parseInt(forced.trim());
-        } catch (NumberFormatException e) {
-            bits = -1;
-        }
-        if (bits != 128 && bits != 256 && bits != 512) {
-            throw new IllegalArgumentException("-D" + PROPERTY + " must be 128, 256 or 512, got '" + forced + "'");
-        }
-        return bits;
+        return forced == null || forced.isBlank() ? Math.max(128, preferred) : VectorKernelProvider.parseBits(forced);
     }
 
     /** The widest width the hardware runs natively, in bits (as the JDK reports it). */

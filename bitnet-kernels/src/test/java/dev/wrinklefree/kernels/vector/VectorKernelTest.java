@@ -1,0 +1,165 @@
+package dev.wrinklefree.kernels.vector;
+
+import dev.wrinklefree.kernels.KernelFixtures;
+import dev.wrinklefree.kernels.Kernels;
+import dev.wrinklefree.kernels.PreparedWeights;
+import dev.wrinklefree.kernels.QuantizedActivations;
+import dev.wrinklefree.kernels.TernaryFormat;
+import dev.wrinklefree.kernels.TernaryKernel;
+import dev.wrinklefree.kernels.TernaryMatrix;
+import dev.wrinklefree.kernels.format.Absmean;
+import dev.wrinklefree.kernels.format.TernaryCodec;
+import dev.wrinklefree.kernels.scalar.ScalarKernel;
+import jdk.incubator.vector.VectorShape;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What the Vector API backend promises beyond the kernel contract; runs once per forced vector width. */
+class VectorKernelTest {
+    private static final VectorKernelProvider PROVIDER = new VectorKernelProvider();
+
+    @BeforeAll
+    static void backendUsable() {
+        // A forced width wider than the CPU's (the 512-bit run on an AVX2 machine) makes the backend unusable.
+        Assumptions.assumeTrue(PROVIDER.unavailableReason().isEmpty(), () -> PROVIDER.unavailableReason().orElse(""));
+    }
+
+    @Test
+    void widthIsTheForcedOneOrThePreferred() {
+        String forced = System.getProperty(VectorKernelProvider.BITS_PROPERTY);
+        int expected = forced == null ? Math.min(512, VectorShape.preferredShape().vectorBitSize()) : Integer.parseInt(forced);
+        assertEquals(expected, PROVIDER.vectorBits());
+        assertEquals(expected / 16, LutKernel.L, "LUT rows per word = 16-bit lanes");
+    }
+
+    @Test
+    void anInvalidWidthPropertyMakesTheBackendUnavailableWithTheReason() {
+        String old = System.getProperty(VectorKernelProvider.BITS_PROPERTY);
+        System.setProperty(VectorKernelProvider.BITS_PROPERTY, "300");
+        try {
+            String why = PROVIDER.unavailableReason().orElseThrow();
+            assertTrue(why.contains("128, 256 or 512") && why.contains("300"), why);
+            assertThrows(IllegalStateException.class, PROVIDER::create);
+        } finally {
+            if (old == null) {
+                System.clearProperty(VectorKernelProvider.BITS_PROPERTY);
+            } else {
+                System.setProperty(VectorKernelProvider.BITS_PROPERTY, old);
+            }
+        }
+    }
+
+    @Test
+    void unknownStrategiesNameTheKnownOnes() {
+        String msg = assertThrows(IllegalArgumentException.class, () -> Kernels.byName("vector:nope")).getMessage();
+        assertTrue(msg.contains("lut") && msg.contains("swar") && msg.contains("mul16") && msg.contains("planes"), msg);
+    }
+
+    @ParameterizedTest
+    @EnumSource(TernaryFormat.class)
+    void lutLayoutRoundTrips(TernaryFormat f) {
+        SplittableRandom rnd = new SplittableRandom(f.ordinal());
+        int m = 45;
+        for (int k : f == TernaryFormat.I2_S ? new int[] {128, 384, 512} : new int[] {256, 768}) {
+            float[] wf = KernelFixtures.gaussian(rnd, m * k, 1);
+            TernaryMatrix w = TernaryCodec.pack(f, f == TernaryFormat.I2_S ? Absmean.ternarize(wf).dequantize() : wf, m, k);
+            LutKernel.Prepared p = assertInstanceOf(LutKernel.Prepared.class, new LutKernel().prepare(w));
+            byte[] expected = new byte[k];
+            byte[] actual = new byte[k];
+            for (int r = 0; r < m; r++) {
+                TernaryCodec.decodeRowCodes(w, r, expected);
+                p.decodeRowCodes(r, actual);
+                assertArrayEquals(expected, actual, f + " K=" + k + " row " + r);
+                if (f != TernaryFormat.I2_S) {
+                    for (int b = 0; b < k / 256; b++) {
+                        assertEquals(TernaryCodec.blockScale(w, r, b), p.blockScale(r, b), f + " row " + r + " block " + b);
+                    }
+                }
+            }
+            // Triples: 256 weights in 29 16-bit words (1.81 bits), plus TQ's float scale per 256 (0.125 bits).
+            // Pairs (below 512 bits): 2 bits, plus the scales.
+            double bits = p.extraBytes() * 8.0 / ((long) ((m + LutKernel.L - 1) / LutKernel.L) * LutKernel.L * k);
+            assertTrue(bits <= (LutKernel.GROUP == 3 ? 1.95 : 2.15), "LUT layout takes " + bits + " bits per weight");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TernaryFormat.class)
+    void planesRoundTrip(TernaryFormat f) {
+        SplittableRandom rnd = new SplittableRandom(10 + f.ordinal());
+        int m = 9;
+        int k = f == TernaryFormat.I2_S ? 384 : 512;
+        TernaryMatrix w = KernelFixtures.unitScaled(f, KernelFixtures.randomTernary(rnd, m * k, 30), m, k);
+        PlanesKernel.Prepared p = assertInstanceOf(PlanesKernel.Prepared.class, new PlanesKernel().prepare(w));
+        byte[] expected = new byte[k];
+        byte[] actual = new byte[k];
+        for (int r = 0; r < m; r++) {
+            TernaryCodec.decodeRowCodes(w, r, expected);
+            p.decodeRowCodes(r, actual);
+            assertArrayEquals(expected, actual, f + " row " + r);
+        }
+    }
+
+    /** Stronger than the contract's rounding bound: every vector strategy repeats the oracle's float epilogue. */
+    @ParameterizedTest
+    @ValueSource(strings = {"vector", "vector:lut", "vector:swar", "vector:mul16", "vector:planes"})
+    void realScalesGiveTheOraclesFloatsBitForBit(String name) {
+        TernaryKernel kernel = Kernels.byName(name);
+        SplittableRandom rnd = new SplittableRandom(5);
+        for (TernaryFormat f : TernaryFormat.values()) {
+            int m = 70;
+            int k = 2560;
+            int n = 5;
+            float[] wf = KernelFixtures.gaussian(rnd, m * k, 0.02);
+            TernaryMatrix w = TernaryCodec.pack(f, f == TernaryFormat.I2_S ? Absmean.ternarize(wf).dequantize() : wf, m, k);
+            QuantizedActivations x = QuantizedActivations.allocate(f, k, n).quantize(KernelFixtures.gaussian(rnd, n * k, 1), 0, n);
+            float[] expected = new float[m * n];
+            new ScalarKernel().matmul(w, x, expected);
+            float[] actual = new float[m * n];
+            kernel.matmul(kernel.prepare(w), x, actual);
+            assertArrayEquals(expected, actual, name + " " + w);
+        }
+    }
+
+    /** Kernels cache rearranged activations per thread; a change of the activations must be seen. */
+    @ParameterizedTest
+    @ValueSource(strings = {"vector:lut", "vector:swar", "vector:planes"})
+    void changedActivationsAreNotServedFromTheCache(String name) {
+        TernaryKernel kernel = Kernels.byName(name);
+        SplittableRandom rnd = new SplittableRandom(8);
+        int m = 40;
+        int k = 512;
+        for (TernaryFormat f : TernaryFormat.values()) {
+            TernaryMatrix w = KernelFixtures.unitScaled(f, KernelFixtures.randomTernary(rnd, m * k, 30), m, k);
+            PreparedWeights pw = kernel.prepare(w);
+            QuantizedActivations x = KernelFixtures.rawActivations(f, new byte[][] {
+                    KernelFixtures.randomInt8(rnd, k), KernelFixtures.randomInt8(rnd, k)}, k);
+            float[] y = new float[2 * m];
+            float[] expected = new float[2 * m];
+            for (int step = 0; step < 3; step++) {
+                kernel.matmul(pw, x, y);
+                new ScalarKernel().matmul(w, x, expected);
+                assertArrayEquals(expected, y, name + " " + f + " step " + step);
+                x.setRow(step % 2, KernelFixtures.randomInt8(rnd, k), 1f);
+            }
+            x.rows(1); // fewer tokens, same data
+            float[] y1 = new float[m];
+            float[] e1 = new float[m];
+            kernel.matmul(pw, x, y1);
+            new ScalarKernel().matmul(w, x, e1);
+            assertArrayEquals(e1, y1, name + " " + f + " after rows(1)");
+        }
+    }
+}
