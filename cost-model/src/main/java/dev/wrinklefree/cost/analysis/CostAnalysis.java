@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * JMH results + hardware catalog -> priced run records.
@@ -104,6 +105,10 @@ public final class CostAnalysis {
                 if (why != null) {
                     warnings.add("not projected onto " + h.id() + ": " + l.configLabel() + " (" + l.method().label() + "): " + why);
                     continue;
+                }
+                if (h.kind() == Hardware.Kind.GPU && records.stream().anyMatch(r -> r.hardware().equals(h.id())
+                        && Objects.equals(r.model(), l.model()) && Objects.equals(r.format(), l.format()) && r.batch() == l.batch())) {
+                    continue; // one bandwidth roofline per model and format is enough on a GPU
                 }
                 Roofline.Projection p;
                 try {

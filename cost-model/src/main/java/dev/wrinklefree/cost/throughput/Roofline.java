@@ -16,6 +16,9 @@ import java.util.Locale;
  * kernels run on CPUs, so there is no GPU compute measurement to scale.
  */
 public final class Roofline {
+    /** The backend label of GPU projections, which use no measured backend. */
+    public static final String GPU_BACKEND = "bandwidth-roofline";
+
     private Roofline() {
     }
 
@@ -76,7 +79,9 @@ public final class Roofline {
             threads = target.cores();
         }
         notes.addAll(local.notes().stream().map(n -> "local figure: " + n).toList());
-        Throughput t = new Throughput(model.id(), local.format(), local.backend(), threads, local.batch(), tps,
+        // On a GPU the figure depends only on the format's bytes, not on which CPU backend was measured.
+        String backend = target.kind() == Hardware.Kind.GPU ? GPU_BACKEND : local.backend();
+        Throughput t = new Throughput(model.id(), local.format(), backend, threads, local.batch(), tps,
                 Method.ROOFLINE_PROJECTION, null, Double.NaN, Double.NaN, local.basis(), notes);
         return new Projection(target.id(), t, computeBound, bwBound, bound, bytes, a);
     }
