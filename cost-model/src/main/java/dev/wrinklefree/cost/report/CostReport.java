@@ -4,7 +4,6 @@ import dev.wrinklefree.cost.PriceKind;
 import dev.wrinklefree.cost.UtilizationScenario;
 import dev.wrinklefree.cost.analysis.Analysis;
 import dev.wrinklefree.cost.hardware.Hardware;
-import dev.wrinklefree.cost.io.AtomicFiles;
 import dev.wrinklefree.cost.record.MachineInfo;
 import dev.wrinklefree.cost.record.RunRecord;
 import dev.wrinklefree.cost.throughput.KernelFigure;
@@ -84,16 +83,7 @@ public final class CostReport {
      * @return the three paths, in that order
      */
     public List<Path> writeTo(Path dir, String baseName) {
-        String md = markdown();
-        String html = html();
-        String csv = csv();
-        Path pm = dir.resolve(baseName + ".md");
-        Path ph = dir.resolve(baseName + ".html");
-        Path pc = dir.resolve(baseName + ".csv");
-        AtomicFiles.writeString(pm, md);
-        AtomicFiles.writeString(ph, html);
-        AtomicFiles.writeString(pc, csv);
-        return List.of(pm, ph, pc);
+        return Doc.writeAll(dir, baseName, markdown(), html(), csv());
     }
 
     private static String num(double v) {

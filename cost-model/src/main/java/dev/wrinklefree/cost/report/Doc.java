@@ -1,5 +1,8 @@
 package dev.wrinklefree.cost.report;
 
+import dev.wrinklefree.cost.io.AtomicFiles;
+
+import java.nio.file.Path;
 import java.util.List;
 
 /** Builds one report as Markdown and as a self-contained HTML page at once, so the two never disagree. */
@@ -62,7 +65,21 @@ final class Doc {
         return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + Fmt.html(title) + "</title>\n"
                 + "<style>body{font-family:sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}"
                 + "table{border-collapse:collapse;margin:0.5em 0 1.5em;font-size:13px}th,td{border:1px solid #ccc;padding:3px 7px;text-align:left}"
-                + "th{background:#f3f3f3}td{white-space:nowrap}figure{margin:1em 0}h2{border-bottom:1px solid #ddd;padding-bottom:3px}</style>\n"
+                + "th{background:#f3f3f3}td{vertical-align:top}figure{margin:1em 0}h2{border-bottom:1px solid #ddd;padding-bottom:3px}</style>\n"
                 + "</head>\n<body>\n" + html + "</body>\n</html>\n";
+    }
+
+    /**
+     * Writes {@code <dir>/<baseName>.md}, {@code .html} and {@code .csv}, each atomically, all rendered
+     * before the first write.
+     *
+     * @return the three paths, in that order
+     */
+    static List<Path> writeAll(Path dir, String baseName, String md, String html, String csv) {
+        List<Path> paths = List.of(dir.resolve(baseName + ".md"), dir.resolve(baseName + ".html"), dir.resolve(baseName + ".csv"));
+        AtomicFiles.writeString(paths.get(0), md);
+        AtomicFiles.writeString(paths.get(1), html);
+        AtomicFiles.writeString(paths.get(2), csv);
+        return paths;
     }
 }

@@ -1,6 +1,5 @@
 package dev.wrinklefree.cost.report;
 
-import dev.wrinklefree.cost.io.AtomicFiles;
 import dev.wrinklefree.cost.jmh.BenchmarkId;
 import dev.wrinklefree.cost.regression.BenchmarkChange;
 import dev.wrinklefree.cost.regression.Comparison;
@@ -54,16 +53,7 @@ public final class RegressionReport {
 
     /** Writes {@code <dir>/<baseName>.md/.html/.csv} atomically and returns the paths. */
     public List<Path> writeTo(Path dir, String baseName) {
-        String md = markdown();
-        String html = html();
-        String csv = csv();
-        Path pm = dir.resolve(baseName + ".md");
-        Path ph = dir.resolve(baseName + ".html");
-        Path pc = dir.resolve(baseName + ".csv");
-        AtomicFiles.writeString(pm, md);
-        AtomicFiles.writeString(ph, html);
-        AtomicFiles.writeString(pc, csv);
-        return List.of(pm, ph, pc);
+        return Doc.writeAll(dir, baseName, markdown(), html(), csv());
     }
 
     private static String num(double v) {
