@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 HardwareCommand.class,
                 ReportCommand.class,
                 CompareCommand.class,
+                BenchCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
