@@ -95,7 +95,7 @@ final class CompareCommand implements Callable<Integer> {
         int reg = cmp.withVerdict(Verdict.REGRESSED).size();
         int imp = cmp.withVerdict(Verdict.IMPROVED).size();
         out.printf("%d compared: %d regressed, %d improved, %d unchanged (threshold %s %%, alpha %s)%n", cmp.changes().size(), reg, imp,
-                cmp.changes().size() - reg - imp, Fmt.sig(thresholdPercent, 3), Fmt.sig(alpha, 3));
+                cmp.changes().size() - reg - imp, Fmt.compact(thresholdPercent, 4), Fmt.compact(alpha, 4));
         for (BenchmarkChange ch : cmp.changes()) {
             if (ch.verdict() != Verdict.UNCHANGED) {
                 out.println("  " + ch.verdict().label().toUpperCase(java.util.Locale.ROOT) + " " + ch.id().label() + ": " + ch.reason()

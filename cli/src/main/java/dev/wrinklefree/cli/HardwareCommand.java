@@ -37,9 +37,9 @@ final class HardwareCommand implements Callable<Integer> {
         for (Hardware h : c.all()) {
             String approx = h.pricesApproximate() ? "~" : "";
             rows.add(new String[] {h.id(), h.name(), h.kind().label(), approx + Fmt.usd(h.spotPricePerHourUsd()),
-                    approx + Fmt.usd(h.onDemandPricePerHourUsd()), h.priceAsOf(), Fmt.sig(h.memoryGb(), 4),
+                    approx + Fmt.usd(h.onDemandPricePerHourUsd()), h.priceAsOf(), Fmt.compact(h.memoryGb(), 6),
                     h.cores() == null ? "?" : String.valueOf(h.cores()),
-                    h.memoryBandwidthGBps() == null ? "?" : Fmt.sig(h.memoryBandwidthGBps(), 4)});
+                    h.memoryBandwidthGBps() == null ? "?" : Fmt.compact(h.memoryBandwidthGBps(), 6)});
         }
         TextTable.print(out, rows);
         if (sources) {

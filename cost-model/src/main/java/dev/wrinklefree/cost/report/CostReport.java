@@ -199,8 +199,8 @@ public final class CostReport {
         Table pt = new Table("hardware", "name", "spot $/hr", "on-demand $/hr", "approximate", "as of", "price source", "memory GB", "cores", "bandwidth GB/s", "bandwidth source");
         for (Hardware h : a.hardware()) {
             pt.row(h.id(), h.name(), Fmt.usd(h.spotPricePerHourUsd()), Fmt.usd(h.onDemandPricePerHourUsd()), h.pricesApproximate() ? "yes (~)" : "no",
-                    h.priceAsOf(), h.priceSource(), Fmt.sig(h.memoryGb(), 4), h.cores() == null ? "?" : String.valueOf(h.cores()),
-                    h.memoryBandwidthGBps() == null ? "?" : Fmt.sig(h.memoryBandwidthGBps(), 4), str(h.bandwidthSource()));
+                    h.priceAsOf(), h.priceSource(), Fmt.compact(h.memoryGb(), 6), h.cores() == null ? "?" : String.valueOf(h.cores()),
+                    h.memoryBandwidthGBps() == null ? "?" : Fmt.compact(h.memoryBandwidthGBps(), 6), str(h.bandwidthSource()));
         }
         d.table(pt);
         d.p("Catalog: " + String.join("; ", rf.catalogSources()) + ". Prices change often: verify current rates before relying on them.");

@@ -35,6 +35,14 @@ public final class Fmt {
         return String.format(Locale.ROOT, "%,." + decimals + "f", v);
     }
 
+    /** At most {@code digits} significant digits, trailing zeros dropped: {@code 5}, {@code 0.05}, {@code 153.6}. */
+    public static String compact(double v, int digits) {
+        if (!Double.isFinite(v)) {
+            return "n/a";
+        }
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(digits)).stripTrailingZeros().toPlainString();
+    }
+
     /** A signed percentage with one decimal: {@code +3.1 %}. */
     public static String pct(double fraction) {
         if (Double.isNaN(fraction)) {

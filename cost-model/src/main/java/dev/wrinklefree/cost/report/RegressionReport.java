@@ -64,9 +64,9 @@ public final class RegressionReport {
         Doc d = new Doc("wrinklefree regression report: " + title);
         int reg = c.withVerdict(Verdict.REGRESSED).size();
         int imp = c.withVerdict(Verdict.IMPROVED).size();
-        d.p(String.format(Locale.ROOT, "%d benchmark%s compared: %d regressed, %d improved, %d unchanged. A verdict needs both a median change beyond %.1f %% and a two-sided Mann-Whitney U p-value below %s on the raw iterations.",
+        d.p(String.format(Locale.ROOT, "%d benchmark%s compared: %d regressed, %d improved, %d unchanged. A verdict needs both a median change beyond %s %% and a two-sided Mann-Whitney U p-value below %s on the raw iterations.",
                 c.changes().size(), c.changes().size() == 1 ? "" : "s", reg, imp, c.changes().size() - reg - imp,
-                c.options().threshold() * 100, Fmt.sig(c.options().alpha(), 3)));
+                Fmt.compact(c.options().threshold() * 100, 4), Fmt.compact(c.options().alpha(), 4)));
         d.p("Baseline: " + String.join(", ", c.baselineSources()) + ". Current: " + String.join(", ", c.currentSources()) + ".");
         Table t = new Table("verdict", "benchmark", "params", "unit", "baseline median", "current median", "change", "p-value", "test", "n (base/cur)", "cost impact", "why");
         BarChart chart = new BarChart("Median change per benchmark (positive = better)", "%");
