@@ -96,7 +96,7 @@ public final class CostAnalysis {
                     Roofline.Projection self = Roofline.project(l, spec, budget, measuredOn, o.roofline());
                     error = self.throughput().tokensPerSecond() / l.tokensPerSecond() - 1.0;
                 }
-                records.add(record(runId, ts, l, measuredOn, spec, budget, o, null, error, null));
+                records.add(record(runId, ts, l, measuredOn, spec, budget, o, null, error, null, stepLatency(results, l)));
             }
             for (Hardware h : targets) {
                 if (measuredOn != null && h.id().equals(measuredOn.id())) {
@@ -117,7 +117,7 @@ public final class CostAnalysis {
                     warnings.add("not projected: " + e.getMessage());
                     continue;
                 }
-                records.add(record(runId, ts, p.throughput(), h, spec, budget, o, p, null, l));
+                records.add(record(runId, ts, p.throughput(), h, spec, budget, o, p, null, l, null));
             }
         }
         Map<String, Double> scen = new LinkedHashMap<>();
@@ -133,6 +133,31 @@ public final class CostAnalysis {
         return new Analysis(file, local, kernels, priced, o, warnings);
     }
 
+    /**
+     * Percentiles of single decode steps in ms when {@code t} is a measured decode figure from a sample-mode
+     * run (JMH keeps every sample's time in a histogram), else {@code null}.
+     */
+    static Map<String, Double> stepLatency(JmhResultSet results, Throughput t) {
+        if (t.method() != Method.MEASURED_DECODE || t.basis().size() != 1) {
+            return null;
+        }
+        JmhResult r = results.get(t.basis().getFirst());
+        if (r == null || !r.primary().hasHistogram() || !r.primary().unit().isTimePerOp()) {
+            return null;
+        }
+        double toMs = r.primary().unit().secondsPerTimeUnit() * 1000.0;
+        var h = r.primary().sampleHistogram();
+        if (h.getTotalCount() == 0) {
+            return null;
+        }
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (double q : new double[] {50, 90, 99, 99.9}) {
+            m.put("p" + (q == Math.rint(q) ? String.valueOf((int) q) : String.valueOf(q)), h.getValueAtPercentile(q) * toMs);
+        }
+        m.put("max", h.getMaxValue() * toMs);
+        return m;
+    }
+
     private static WeightFormat parseFormat(String f) {
         if (f == null) {
             return null;
@@ -145,7 +170,8 @@ public final class CostAnalysis {
     }
 
     private static RunRecord record(String runId, String ts, Throughput t, Hardware h, ModelSpec spec, ByteBudget budget,
-                                    AnalysisOptions o, Roofline.Projection p, Double projectionError, Throughput local) {
+                                    AnalysisOptions o, Roofline.Projection p, Double projectionError, Throughput local,
+                                    Map<String, Double> stepLatencyMs) {
         Map<String, RunRecord.PriceCosts> costs = new LinkedHashMap<>();
         for (PriceKind k : PriceKind.values()) {
             CostEstimate e = CostEstimate.of(k, h.pricePerHourUsd(k), t.tokensPerSecond(), o.scenarios());
@@ -164,7 +190,7 @@ public final class CostAnalysis {
                 Double.isNaN(t.tokensPerSecondLow()) ? null : t.tokensPerSecondLow(),
                 Double.isNaN(t.tokensPerSecondHigh()) ? null : t.tokensPerSecondHigh(),
                 local == null ? null : new RunRecord.LocalFigure(local.method().label(), local.tokensPerSecond(), local.threads(), local.statistics()),
-                projectionError);
+                projectionError, stepLatencyMs);
         RunRecord.ProjectionInfo pi = p == null ? null : new RunRecord.ProjectionInfo(p.bound(),
                 Double.isNaN(p.computeBoundTokensPerSecond()) ? null : p.computeBoundTokensPerSecond(),
                 p.bandwidthBoundTokensPerSecond(), p.bytesPerToken(), h.memoryBandwidthGBps(),

@@ -104,13 +104,16 @@ public record RunRecord(
      * @param tokensPerSecondHigh projection with every input at its fastest iteration, {@code null} if none
      * @param local the local figure a roofline projection started from, {@code null} otherwise
      * @param projectionError projected / measured - 1 where both exist for this hardware, else {@code null}
+     * @param decodeStepLatencyMs percentiles (p50, p90, p99, p99.9, max) of single decode steps in ms, from
+     *     JMH's sample-mode histogram (HdrHistogram, 3 significant digits); {@code null} in other modes
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Statistics(@JsonProperty("tokens_per_second") Summary tokensPerSecond,
                              @JsonProperty("tokens_per_second_low") Double tokensPerSecondLow,
                              @JsonProperty("tokens_per_second_high") Double tokensPerSecondHigh,
                              @JsonProperty("local") LocalFigure local,
-                             @JsonProperty("projection_error") Double projectionError) {
+                             @JsonProperty("projection_error") Double projectionError,
+                             @JsonProperty("decode_step_latency_ms") Map<String, Double> decodeStepLatencyMs) {
     }
 
     /**

@@ -117,4 +117,19 @@ class CostAnalysisTest {
         assertTrue(l4.notes().stream().anyMatch(n -> n.startsWith("does not fit")));
         assertTrue(a.cheapest("spot").map(r -> !r.hardware().equals("l4")).orElse(true));
     }
+
+    @Test
+    void sampleModeGivesStepLatencyPercentiles() {
+        JmhResultSet rs = JmhReader.read(List.of(Fixtures.jmh("sample-params.json")));
+        AnalysisOptions o = AnalysisOptions.defaults().withMeasuredOn("cpu-32")
+                .withDecodeMapping(dev.wrinklefree.cost.throughput.DecodeMapping.defaults().withPattern("ParamBench\\.sum$"));
+        Analysis a = CostAnalysis.run(rs, HardwareCatalog.builtIn(), o, "r4", T, MACHINE);
+        RunRecord r = a.records().stream().filter(RunRecord::measured).findFirst().orElseThrow();
+        var lat = r.statistics().decodeStepLatencyMs();
+        assertNotNull(lat);
+        var h = rs.results().getFirst().primary().sampleHistogram();
+        assertEquals(h.getValueAtPercentile(99) / 1000.0, lat.get("p99"), 1e-12, "us/op samples converted to ms");
+        assertTrue(lat.get("p50") <= lat.get("p90") && lat.get("p90") <= lat.get("p99") && lat.get("p99") <= lat.get("max"));
+        assertNull(r.latencyP99Ms(), "request latency stays empty: a decode step is not a request");
+    }
 }
