@@ -21,9 +21,22 @@ final class BarChart {
     private record Bar(String category, String series, double value, String text) {
     }
 
+    private static final int LABEL_CHARS = 40;
+
     private final String title;
     private final String unit;
     private final List<Bar> bars = new ArrayList<>();
+    private final java.util.Map<String, String> seriesColors = new java.util.HashMap<>();
+
+    /** Fixes the color of a series (otherwise colors are assigned in order). */
+    BarChart color(String series, String cssColor) {
+        seriesColors.put(series, cssColor);
+        return this;
+    }
+
+    private String colorOf(List<String> series, String s) {
+        return seriesColors.getOrDefault(s, COLORS[series.indexOf(s) % COLORS.length]);
+    }
 
     BarChart(String title, String unit) {
         this.title = title;
@@ -61,18 +74,20 @@ final class BarChart {
         for (String c : cats) {
             List<Bar> g = bars.stream().filter(b -> b.category().equals(c)).toList();
             int groupH = g.size() * BAR;
-            body.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" class=\"lbl\">%s</text>%n",
-                    LABEL_W - 8, y + groupH / 2 + 4, Fmt.html(c)));
+            String shown = c.length() > LABEL_CHARS ? "\u2026" + c.substring(c.length() - LABEL_CHARS + 1) : c;
+            body.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" class=\"lbl\"><title>%s</title>%s</text>%n",
+                    LABEL_W - 8, y + groupH / 2 + 4, Fmt.html(c), Fmt.html(shown)));
             for (Bar b : g) {
                 double w = PLOT_W * Math.abs(b.value()) / span;
                 double x = b.value() >= 0 ? zeroX : zeroX - w;
-                String color = COLORS[seriesList.indexOf(b.series()) % COLORS.length];
+                String color = colorOf(seriesList, b.series());
                 body.append(String.format(Locale.ROOT,
                         "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"><title>%s: %s</title></rect>%n",
                         x, y, Math.max(w, 0.5), BAR - 2, color, Fmt.html(b.series()), Fmt.html(b.text())));
-                double tx = b.value() >= 0 ? x + w + 4 : x - 4;
-                body.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" class=\"val\"%s>%s</text>%n",
-                        tx, y + BAR - 4, b.value() >= 0 ? "" : " text-anchor=\"end\"", Fmt.html(b.text())));
+                // Values sit right of the bar, or right of the zero line for negative bars, clear of the labels.
+                double tx = b.value() >= 0 ? x + w + 4 : zeroX + 4;
+                body.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" class=\"val\">%s</text>%n",
+                        tx, y + BAR - 4, Fmt.html(b.text())));
                 y += BAR;
             }
             y += GAP;
@@ -91,7 +106,7 @@ final class BarChart {
             int lx = 10 + (i % 4) * 200;
             int row = ly + (i / 4) * 18;
             s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/><text x=\"%d\" y=\"%d\" class=\"lbl\">%s</text>%n",
-                    lx, row, COLORS[i % COLORS.length], lx + 16, row + 11, Fmt.html(seriesList.get(i))));
+                    lx, row, colorOf(seriesList, seriesList.get(i)), lx + 16, row + 11, Fmt.html(seriesList.get(i))));
         }
         return s.append("</svg>\n").toString();
     }

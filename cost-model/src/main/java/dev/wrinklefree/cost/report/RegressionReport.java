@@ -69,12 +69,13 @@ public final class RegressionReport {
                 Fmt.compact(c.options().threshold() * 100, 4), Fmt.compact(c.options().alpha(), 4)));
         d.p("Baseline: " + String.join(", ", c.baselineSources()) + ". Current: " + String.join(", ", c.currentSources()) + ".");
         Table t = new Table("verdict", "benchmark", "params", "unit", "baseline median", "current median", "change", "p-value", "test", "n (base/cur)", "cost impact", "why");
-        BarChart chart = new BarChart("Median change per benchmark (positive = better)", "%");
+        BarChart chart = new BarChart("Median change per benchmark (positive = better)", "%")
+                .color(Verdict.REGRESSED.label(), "#e15759").color(Verdict.IMPROVED.label(), "#59a14f").color(Verdict.UNCHANGED.label(), "#bab0ac");
         List<BenchmarkChange> order = new ArrayList<>(c.withVerdict(Verdict.REGRESSED));
         order.addAll(c.withVerdict(Verdict.IMPROVED));
         order.addAll(c.withVerdict(Verdict.UNCHANGED));
         for (BenchmarkChange ch : order) {
-            t.row(ch.verdict().label().toUpperCase(Locale.ROOT), ch.id().shortName() + " [" + ch.id().mode() + "]", ch.id().paramsText(), ch.unit(),
+            t.row(ch.verdict().label().toUpperCase(Locale.ROOT), ch.id().shortName() + " [" + ch.id().mode() + "]", ch.id().paramsText().replace(",", ", "), ch.unit(),
                     Fmt.sig(ch.baseline().median(), 4), Fmt.sig(ch.current().median(), 4), Fmt.pct(ch.medianChange()),
                     ch.test() == null ? "n/a" : Fmt.p(ch.test().pValue()), ch.test() == null ? "n/a" : ch.test().method().label(),
                     ch.baseline().n() + "/" + ch.current().n(),
@@ -84,7 +85,8 @@ public final class RegressionReport {
                 case LOWER_IS_BETTER -> -ch.medianChange();
                 case UNKNOWN -> Double.NaN;
             };
-            chart.add(ch.id().shortName() + (ch.id().params().isEmpty() ? "" : " " + ch.id().paramsText()), ch.verdict().label(), better * 100, Fmt.pct(better));
+            String values = String.join(",", ch.id().params().values());
+            chart.add(ch.id().shortName() + (values.isEmpty() ? "" : " " + values), ch.verdict().label(), better * 100, Fmt.pct(better));
         }
         d.h2("Benchmarks");
         d.table(t).chart(chart);
