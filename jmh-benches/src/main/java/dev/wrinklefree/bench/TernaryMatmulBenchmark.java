@@ -58,7 +58,10 @@ public class TernaryMatmulBenchmark {
     /** Bytes the cold copies total at least, unless {@code -Dwrinklefree.bench.coldBytes} says otherwise. */
     static final long COLD_BYTES = Long.getLong("wrinklefree.bench.coldBytes", 1L << 30);
 
-    /** Kernel name as {@code Kernels.byName} takes it: scalar, vector, vector:lut, ... (native: later). */
+    /**
+     * Kernel name as {@code Kernels.byName} takes it: {@code scalar}, {@code vector}, {@code vector:lut}, ...;
+     * a native backend is measured with {@code -p backend=native,native:<isa>} once its provider exists.
+     */
     @Param({"scalar", "vector"})
     public String backend;
 

@@ -170,16 +170,10 @@ final class PlanesKernel implements TernaryKernel {
                         .sub(xv, VectorMask.fromLong(S, minus >>> (h * L)));
             }
             if (i % WORDS_PER_WIDEN == WORDS_PER_WIDEN - 1) {
-                acc32 = acc32.add(widen(acc));
+                acc32 = acc32.add(StreamKernel.widen(acc));
                 acc = ShortVector.zero(S);
             }
         }
-        return acc32.add(widen(acc)).reduceLanes(VectorOperators.ADD);
-    }
-
-    private static IntVector widen(ShortVector acc) {
-        IntVector v = acc.reinterpretAsInts();
-        return v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                .add(v.lanewise(VectorOperators.ASHR, 16));
+        return acc32.add(StreamKernel.widen(acc)).reduceLanes(VectorOperators.ADD);
     }
 }

@@ -222,7 +222,7 @@ final class StreamKernel implements TernaryKernel {
     }
 
     /** 16-bit pairs summed into 32-bit lanes (all lanes belong to one row, so the pairing is free). */
-    private static IntVector widen(ShortVector acc) {
+    static IntVector widen(ShortVector acc) {
         IntVector v = acc.reinterpretAsInts();
         return v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
                 .add(v.lanewise(VectorOperators.ASHR, 16));
