@@ -118,6 +118,7 @@ public class TernaryMatmulBenchmark {
             kernel = parallel;
         }
         arena = Arena.ofShared();
+        warmUp(kernel, f);
         TernaryMatrix source = SyntheticWeights.random(f, m, k, arena, 42);
         PreparedWeights first = kernel.prepare(source);
         long perCopy = Math.max(source.byteSize(), first.extraBytes());
@@ -137,6 +138,25 @@ public class TernaryMatmulBenchmark {
         x = QuantizedActivations.allocate(f, k, batch);
         x.quantize(SyntheticWeights.gaussian(new SplittableRandom(7), k * batch), 0, batch);
         y = new float[m * batch];
+    }
+
+    /**
+     * Runs the kernel on a small matrix for up to a second so that C2 has compiled its loops before JMH's
+     * warm-up starts: interpreted Vector API code is about 1000x slower, and on a loaded machine the first
+     * large-shape calls could otherwise use up every warm-up iteration.
+     */
+    private void warmUp(TernaryKernel k, TernaryFormat f) {
+        int rows = 4 * Math.max(32, k.rowAlignment());
+        int cols = 512;
+        PreparedWeights w = k.prepare(SyntheticWeights.random(f, rows, cols, arena, 1));
+        QuantizedActivations xs = QuantizedActivations.allocate(f, cols, batch);
+        xs.quantize(SyntheticWeights.gaussian(new SplittableRandom(1), cols * batch), 0, batch);
+        float[] out = new float[rows * batch];
+        long end = System.nanoTime() + 1_000_000_000L;
+        for (int i = 0; i < 20_000 && System.nanoTime() < end; i++) {
+            xs.rows(batch);
+            k.matmul(w, xs, out);
+        }
     }
 
     @TearDown(Level.Trial)
