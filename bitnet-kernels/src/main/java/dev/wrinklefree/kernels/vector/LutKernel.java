@@ -320,9 +320,11 @@ final class LutKernel implements TernaryKernel {
         }
     }
 
-    // The hot methods below never pass a vector to a method that might not be inlined (C2 would box it
-    // and allocate): integer sums leave through an int[] and accumulate() reloads them. For the same
-    // reason they stay small: past C2's node budget, inlining stops and vectors get boxed.
+    // The hot methods below call no method of their own with a vector argument or result: C2 boxes a vector
+    // whenever such a call is not inlined, and whether it is depends on timing (a helper that C2 compiled
+    // on its own first is "already compiled into a big method" and stays a call). That left some JVMs
+    // 1000x slower. Integer sums leave through an int[] and accumulate() reloads them. The methods also
+    // stay small: past C2's node budget inlining stops too.
 
     private static long wordOffset(Prepared w, int g, int s) {
         return ((long) g * w.segs + s) * w.geo.wordsPerSeg * L * 2;
@@ -345,11 +347,26 @@ final class LutKernel implements TernaryKernel {
             for (; word < end; word++) {
                 ShortVector idx = ShortVector.fromMemorySegment(S, words, wOff + (long) word * L * 2, ByteOrder.LITTLE_ENDIAN);
                 int tb = tOff + word * FIELDS * ENTRIES;
-                ShortVector v = lookup(idx, tables, tb)
-                        .add(lookup(idx.lanewise(VectorOperators.LSHR, FIELD_BITS), tables, tb + ENTRIES))
-                        .add(lookup(idx.lanewise(VectorOperators.LSHR, 2 * FIELD_BITS), tables, tb + 2 * ENTRIES));
-                if (FIELDS == 4) {
-                    v = v.add(lookup(idx.lanewise(VectorOperators.LSHR, 3 * FIELD_BITS), tables, tb + 3 * ENTRIES));
+                ShortVector i1 = idx.lanewise(VectorOperators.LSHR, FIELD_BITS);
+                ShortVector i2 = idx.lanewise(VectorOperators.LSHR, 2 * FIELD_BITS);
+                ShortVector v;
+                if (TWO_TABLES) { // 128 bits: pairs, 4 fields, 16-entry tables in two vectors
+                    ShortVector i3 = idx.lanewise(VectorOperators.LSHR, 3 * FIELD_BITS);
+                    v = idx.selectFrom(ShortVector.fromArray(S, tables, tb), ShortVector.fromArray(S, tables, tb + L))
+                            .add(i1.selectFrom(ShortVector.fromArray(S, tables, tb + ENTRIES),
+                                    ShortVector.fromArray(S, tables, tb + ENTRIES + L)))
+                            .add(i2.selectFrom(ShortVector.fromArray(S, tables, tb + 2 * ENTRIES),
+                                    ShortVector.fromArray(S, tables, tb + 2 * ENTRIES + L)))
+                            .add(i3.selectFrom(ShortVector.fromArray(S, tables, tb + 3 * ENTRIES),
+                                    ShortVector.fromArray(S, tables, tb + 3 * ENTRIES + L)));
+                } else {
+                    v = idx.selectFrom(ShortVector.fromArray(S, tables, tb))
+                            .add(i1.selectFrom(ShortVector.fromArray(S, tables, tb + ENTRIES)))
+                            .add(i2.selectFrom(ShortVector.fromArray(S, tables, tb + 2 * ENTRIES)));
+                    if (FIELDS == 4) {
+                        v = v.add(idx.lanewise(VectorOperators.LSHR, 3 * FIELD_BITS)
+                                .selectFrom(ShortVector.fromArray(S, tables, tb + 3 * ENTRIES)));
+                    }
                 }
                 acc = acc.add(v);
             }
@@ -386,8 +403,18 @@ final class LutKernel implements TernaryKernel {
                 ShortVector t1 = ShortVector.fromArray(S, tables, tb + ENTRIES);
                 ShortVector t2 = ShortVector.fromArray(S, tables, tb + 2 * ENTRIES);
                 ShortVector t3 = FIELDS == 4 ? ShortVector.fromArray(S, tables, tb + 3 * ENTRIES) : t2;
-                acc = acc.add(lookups(i0, t0, t1, t2, t3));
-                acc2 = acc2.add(lookups(j0, t0, t1, t2, t3));
+                ShortVector u = i0.selectFrom(t0)
+                        .add(i0.lanewise(VectorOperators.LSHR, FIELD_BITS).selectFrom(t1))
+                        .add(i0.lanewise(VectorOperators.LSHR, 2 * FIELD_BITS).selectFrom(t2));
+                ShortVector v = j0.selectFrom(t0)
+                        .add(j0.lanewise(VectorOperators.LSHR, FIELD_BITS).selectFrom(t1))
+                        .add(j0.lanewise(VectorOperators.LSHR, 2 * FIELD_BITS).selectFrom(t2));
+                if (FIELDS == 4) {
+                    u = u.add(i0.lanewise(VectorOperators.LSHR, 3 * FIELD_BITS).selectFrom(t3));
+                    v = v.add(j0.lanewise(VectorOperators.LSHR, 3 * FIELD_BITS).selectFrom(t3));
+                }
+                acc = acc.add(u);
+                acc2 = acc2.add(v);
             }
             a0 = a0.add(acc.convert(VectorOperators.S2I, 0));
             a1 = a1.add(acc.convert(VectorOperators.S2I, 1));
@@ -398,17 +425,6 @@ final class LutKernel implements TernaryKernel {
         a1.intoArray(out, HALF);
         b0.intoArray(out, L);
         b1.intoArray(out, L + HALF);
-    }
-
-    /** Every field of {@code idx} looked up in its single-vector table ({@code t3} unused with 3 fields). */
-    private static ShortVector lookups(ShortVector idx, ShortVector t0, ShortVector t1, ShortVector t2, ShortVector t3) {
-        ShortVector v = idx.selectFrom(t0)
-                .add(idx.lanewise(VectorOperators.LSHR, FIELD_BITS).selectFrom(t1))
-                .add(idx.lanewise(VectorOperators.LSHR, 2 * FIELD_BITS).selectFrom(t2));
-        if (FIELDS == 4) {
-            v = v.add(idx.lanewise(VectorOperators.LSHR, 3 * FIELD_BITS).selectFrom(t3));
-        }
-        return v;
     }
 
     /**
@@ -434,12 +450,5 @@ final class LutKernel implements TernaryKernel {
             FloatVector.fromArray(F, y, yBase, m0).add(f0).intoArray(y, yBase, m0);
             FloatVector.fromArray(F, y, yBase + HALF, m1).add(f1).intoArray(y, yBase + HALF, m1);
         }
-    }
-
-    private static ShortVector lookup(ShortVector idx, short[] tables, int off) {
-        if (TWO_TABLES) {
-            return idx.selectFrom(ShortVector.fromArray(S, tables, off), ShortVector.fromArray(S, tables, off + L));
-        }
-        return idx.selectFrom(ShortVector.fromArray(S, tables, off));
     }
 }

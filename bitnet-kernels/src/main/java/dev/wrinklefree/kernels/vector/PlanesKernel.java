@@ -170,10 +170,11 @@ final class PlanesKernel implements TernaryKernel {
                         .sub(xv, VectorMask.fromLong(S, minus >>> (h * L)));
             }
             if (i % WORDS_PER_WIDEN == WORDS_PER_WIDEN - 1) {
-                acc32 = acc32.add(StreamKernel.widen(acc));
+                acc32 = acc32.add(acc.convert(VectorOperators.S2I, 0)).add(acc.convert(VectorOperators.S2I, 1));
                 acc = ShortVector.zero(S);
             }
         }
-        return acc32.add(StreamKernel.widen(acc)).reduceLanes(VectorOperators.ADD);
+        return acc32.add(acc.convert(VectorOperators.S2I, 0)).add(acc.convert(VectorOperators.S2I, 1))
+                .reduceLanes(VectorOperators.ADD);
     }
 }

@@ -221,30 +221,15 @@ final class StreamKernel implements TernaryKernel {
         }
     }
 
-    /** 16-bit pairs summed into 32-bit lanes (all lanes belong to one row, so the pairing is free). */
-    static IntVector widen(ShortVector acc) {
-        IntVector v = acc.reinterpretAsInts();
-        return v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                .add(v.lanewise(VectorOperators.ASHR, 16));
-    }
-
-    private static ShortVector low(ByteVector b, boolean convert) {
-        return convert ? (ShortVector) b.convert(VectorOperators.ZERO_EXTEND_B2S, 0) : b.reinterpretAsShorts();
-    }
-
-    private static ShortVector high(ByteVector b, ShortVector low, boolean convert) {
-        return convert ? (ShortVector) b.convert(VectorOperators.ZERO_EXTEND_B2S, 1)
-                : low.lanewise(VectorOperators.LSHR, 8);
-    }
-
     /** bitnet.cpp's raw I2_S dot: sum of code * q over the row (codes 0..2). */
     private static int dotI2s(MemorySegment seg, long off, int chunks, short[] xs, int xb, boolean convert) {
         IntVector acc32 = IntVector.zero(I);
         ShortVector acc = ShortVector.zero(S);
         for (int c = 0; c < chunks; c++) {
             ByteVector b = ByteVector.fromMemorySegment(B, seg, off + (long) c * VB, LE);
-            ShortVector lo = low(b, convert);
-            ShortVector hi = high(b, lo, convert);
+            ShortVector lo = convert ? (ShortVector) b.convert(VectorOperators.ZERO_EXTEND_B2S, 0) : b.reinterpretAsShorts();
+            ShortVector hi = convert ? (ShortVector) b.convert(VectorOperators.ZERO_EXTEND_B2S, 1)
+                    : lo.lanewise(VectorOperators.LSHR, 8);
             int xo = xb + c * 8 * L;
             for (int d = 0; d < 4; d++) {
                 int shift = 6 - 2 * d;
@@ -254,11 +239,12 @@ final class StreamKernel implements TernaryKernel {
                         .add(co.mul(ShortVector.fromArray(S, xs, xo + (2 * d + 1) * L)));
             }
             if (c % I2S_CHUNKS_PER_WIDEN == I2S_CHUNKS_PER_WIDEN - 1) {
-                acc32 = acc32.add(widen(acc));
+                acc32 = acc32.add(acc.convert(VectorOperators.S2I, 0)).add(acc.convert(VectorOperators.S2I, 1));
                 acc = ShortVector.zero(S);
             }
         }
-        return acc32.add(widen(acc)).reduceLanes(VectorOperators.ADD);
+        return acc32.add(acc.convert(VectorOperators.S2I, 0)).add(acc.convert(VectorOperators.S2I, 1))
+                .reduceLanes(VectorOperators.ADD);
     }
 
     /** ggml's TQ2_0 dot: per block sumi = sum (code-1) q, sumf += (float) sumi * (d_x * d_w). */
@@ -270,8 +256,9 @@ final class StreamKernel implements TernaryKernel {
             ShortVector acc = ShortVector.zero(S);
             for (int c = 0; c < TQ2_CHUNKS; c++) {
                 ByteVector b = ByteVector.fromMemorySegment(B, seg, bo + (long) c * VB, LE);
-                ShortVector lo = low(b, convert);
-                ShortVector hi = high(b, lo, convert);
+                ShortVector lo = convert ? (ShortVector) b.convert(VectorOperators.ZERO_EXTEND_B2S, 0) : b.reinterpretAsShorts();
+                ShortVector hi = convert ? (ShortVector) b.convert(VectorOperators.ZERO_EXTEND_B2S, 1)
+                        : lo.lanewise(VectorOperators.LSHR, 8);
                 int xo = xb + (blk * TQ2_CHUNKS + c) * 8 * L;
                 for (int d = 0; d < 4; d++) {
                     int shift = 2 * d;
@@ -281,7 +268,8 @@ final class StreamKernel implements TernaryKernel {
                             .add(co.mul(ShortVector.fromArray(S, xs, xo + (2 * d + 1) * L)));
                 }
             }
-            int sumi = widen(acc).reduceLanes(VectorOperators.ADD) - blockSums[sb + blk];
+            int sumi = ((IntVector) acc.convert(VectorOperators.S2I, 0)).add(acc.convert(VectorOperators.S2I, 1))
+                    .reduceLanes(VectorOperators.ADD) - blockSums[sb + blk];
             sumf += (float) sumi * (dx[sb + blk] * Fp16.get(seg, bo + 64));
         }
         return sumf;
@@ -312,8 +300,9 @@ final class StreamKernel implements TernaryKernel {
                 long co0 = bo + (long) c * VB;
                 // Loads run up to 10 bytes past the codes (harmless: those slots meet zero activations).
                 ByteVector b = ByteVector.fromMemorySegment(B, seg, co0, LE);
-                ShortVector lo = low(b, convert);
-                ShortVector hi = high(b, lo, convert);
+                ShortVector lo = convert ? (ShortVector) b.convert(VectorOperators.ZERO_EXTEND_B2S, 0) : b.reinterpretAsShorts();
+                ShortVector hi = convert ? (ShortVector) b.convert(VectorOperators.ZERO_EXTEND_B2S, 1)
+                        : lo.lanewise(VectorOperators.LSHR, 8);
                 int xo = xb + (blk * TQ1_CHUNKS + c) * 10 * L;
                 for (int d = 0; d < 5; d++) {
                     ShortVector sl = lo.mul((short) 3);
@@ -326,7 +315,8 @@ final class StreamKernel implements TernaryKernel {
                             .add(co.mul(ShortVector.fromArray(S, xs, xo + (2 * d + 1) * L)));
                 }
             }
-            int sumi = widen(acc).reduceLanes(VectorOperators.ADD) - blockSums[sb + blk];
+            int sumi = ((IntVector) acc.convert(VectorOperators.S2I, 0)).add(acc.convert(VectorOperators.S2I, 1))
+                    .reduceLanes(VectorOperators.ADD) - blockSums[sb + blk];
             sumf += (float) sumi * (dx[sb + blk] * Fp16.get(seg, bo + 52));
         }
         return sumf;
@@ -361,7 +351,8 @@ final class StreamKernel implements TernaryKernel {
                             .add(co.mul(ShortVector.fromArray(S, xs, xo + (2 * d + 1) * L)));
                 }
             }
-            int sumi = widen(acc).reduceLanes(VectorOperators.ADD) - blockSums[sb + blk];
+            int sumi = ((IntVector) acc.convert(VectorOperators.S2I, 0)).add(acc.convert(VectorOperators.S2I, 1))
+                    .reduceLanes(VectorOperators.ADD) - blockSums[sb + blk];
             sumf += (float) sumi * (dx[sb + blk] * Fp16.get(seg, bo + 52));
         }
         return sumf;
