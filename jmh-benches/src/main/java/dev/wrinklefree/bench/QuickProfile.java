@@ -25,8 +25,9 @@ import java.util.List;
 /**
  * The quick kernel profile behind {@code scripts/bench}: a few minutes on 2 cores. Runs, in one JMH
  * session each, the memory roofline; the default Vector API kernel and the scalar oracle on 2560x2560
- * for the three formats, batch 1 and 32, hot on 1 thread and cold on 2 (vector also hot on 2 threads);
- * activation quantization and dispatch overhead (about 35 forks, 4-5 minutes). Writes all results to one JMH JSON file
+ * for the three formats, batch 1 and 32, hot on 1 thread and cold on 2 (vector also batch 1 hot on 2
+ * threads and cold on 1);
+ * activation quantization and dispatch overhead (about 38 forks, 5 minutes). Writes all results to one JMH JSON file
  * ({@code <dir>/<UTC timestamp>-quick.json}, written to a temporary file and moved into place) and
  * prints {@link BenchTable}.
  *
@@ -66,6 +67,7 @@ public final class QuickProfile {
         // The default Vector API kernel (TernaryMatmulBenchmark compiles it on a small matrix during setup).
         runs.add(matmul("vector", formats, "1,32", "1", "hot", 2, 3));
         runs.add(matmul("vector", formats, "1", "2", "hot", 2, 3));
+        runs.add(matmul("vector", formats, "1", "1", "cold", 2, 3));
         runs.add(matmul("vector", formats, "1,32", "2", "cold", 2, 3));
         runs.add(base("ActivationQuantizationBenchmark\\.", 2, 3).param("cols", "2560"));
         runs.add(base("DispatchOverheadBenchmark\\.", 3, 3).param("threads", "1", "2"));
