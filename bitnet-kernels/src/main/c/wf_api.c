@@ -281,29 +281,21 @@ int8_t *wf_scratch(size_t bytes) {
 /* ---- activation layouts (see wf_internal.h) ---- */
 
 int64_t wf_act_stride(int format, int32_t k) {
-    if (format == WF_TQ1_0) {
-        return (int64_t) (k / WF_QK) * WF_TQ1_ACT_BYTES;
-    }
-    return (int64_t) ((k + WF_QK - 1) / WF_QK) * WF_QK;
+    return format == WF_TQ1_0 ? (int64_t) (k / WF_QK) * WF_TQ1_ACT_BYTES : k;
 }
 
-void wf_repack_halves(const int8_t *q, int32_t n, int32_t k, int8_t *dst) {
-    const int64_t stride = wf_act_stride(WF_TQ2_0, k);
-    for (int32_t t = 0; t < n; t++) {
-        const int8_t *src = q + (int64_t) t * k;
-        int8_t *out = dst + (int64_t) t * stride;
-        int32_t c = 0;
-        for (; c + WF_QK <= k; c += WF_QK) {
-            for (int l = 0; l < 4; l++) {
-                memcpy(out + c + 64 * l, src + c + 32 * l, 32);
-                memcpy(out + c + 64 * l + 32, src + c + 128 + 32 * l, 32);
-            }
+void wf_repack_halves(const int8_t *q, int32_t k, int8_t *dst) {
+    int32_t c = 0;
+    for (; c + WF_QK <= k; c += WF_QK) {
+        for (int l = 0; l < 4; l++) {
+            memcpy(dst + c + 64 * l, q + c + 32 * l, 32);
+            memcpy(dst + c + 64 * l + 32, q + c + 128 + 32 * l, 32);
         }
-        if (c < k) {  /* a last 128: its groups with zero partners */
-            for (int l = 0; l < 4; l++) {
-                memcpy(out + c + 64 * l, src + c + 32 * l, 32);
-                memset(out + c + 64 * l + 32, 0, 32);
-            }
+    }
+    if (c < k) {  /* a last 128: its groups with zero partners */
+        for (int l = 0; l < 4; l++) {
+            memcpy(dst + c + 64 * l, q + c + 32 * l, 32);
+            memset(dst + c + 64 * l + 32, 0, 32);
         }
     }
 }

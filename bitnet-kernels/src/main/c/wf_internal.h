@@ -30,8 +30,10 @@ enum { WF_OK = 0, WF_ERR_ISA = -1, WF_ERR_NOMEM = -2, WF_ERR_ARG = -3 };
 #define WF_TQ1_BYTES 54    /* qs[48] qh[4] d:f16 */
 #define WF_I2S_QK 128      /* I2_S block: weights */
 #define WF_I2S_BYTES 32
-/* TQ1_0 activations are repacked into 5 digit planes of 64 bytes per 256-block (see wf_repack_tq1). */
+/* TQ1_0 activations are repacked into 5 digit planes of 64 bytes per 256-block (see wf_repack_tq1), for
+   two 32-byte chunks of the block read at offsets 0 and WF_TQ1_PART_OFF (the second ends at byte 53). */
 #define WF_TQ1_ACT_BYTES 320
+#define WF_TQ1_PART_OFF 22
 
 /*
  * One matmul call: output rows [row_start, row_end) for n tokens. Shapes were checked by the Java side
@@ -60,20 +62,22 @@ typedef int (*wf_kernel_fn)(const wf_mm *a);
 int8_t *wf_scratch(size_t bytes);
 
 /*
- * Activation layouts some ISA paths read instead of the plain quants (built once per call, O(n*k),
- * next to the O(m*n*k) matmul):
- *  - wf_repack_halves: per 256 values, the four 32-byte groups of the first half interleaved with those of
- *    the second: [0..31 128..159][32..63 160..191][64..95 192..223][96..127 224..255], so that a 64-byte
- *    load of a TQ2_0 block (or of two I2_S blocks) meets its activations with one 64-byte load per 2-bit
- *    plane. A trailing 128 (I2_S with K % 256 == 128) becomes [g 0..31 | 32 zero bytes] per group.
- *  - wf_repack_tq1: per 256-block, 5 planes of 64 bytes, plane n = [32 values for qs[0..31] digit n]
- *    [32 values matching block bytes b_off .. b_off+31, digit n]: zero where a lane holds no weight of
- *    that digit, so a lane's code times zero adds nothing.
- * Both write n tokens, token t at t * wf_act_stride(format, k).
+ * TQ1_0's activations in the order its digit planes meet them (built once per call, O(n*k), next to the
+ * O(m*n*k) matmul): per 256-block, 5 planes of 64 bytes, plane d = [32 values for qs[0..31], digit d]
+ * [32 values matching block bytes b_off .. b_off+31, digit d], zero where a lane holds no weight of that digit
+ * (so a lane's code times zero adds nothing). Token t starts at t * wf_act_stride(WF_TQ1_0, k).
  */
 int64_t wf_act_stride(int format, int32_t k);
-void wf_repack_halves(const int8_t *q, int32_t n, int32_t k, int8_t *dst);
 void wf_repack_tq1(const int8_t *q, int32_t n, int32_t k, int b_off, int8_t *dst);
+
+/*
+ * One token's activations for 64-byte weight loads of TQ2_0 / I2_S (the 512-bit GEMV): per 256 values, the
+ * four 32-byte groups of the first half interleaved with those of the second, [0..31 128..159][32..63 160..191]
+ * [64..95 192..223][96..127 224..255], so plane l of a 64-byte load meets one 64-byte load of activations.
+ * A trailing 128 (I2_S with K % 256 == 128) becomes [group | 32 zero bytes] per group. dst holds
+ * ceil(k / 256) * 256 bytes.
+ */
+void wf_repack_halves(const int8_t *q, int32_t k, int8_t *dst);
 
 /* IEEE half to float, exact for every input (the portable path has no F16C). */
 float wf_half_to_float(uint16_t h);
