@@ -69,6 +69,7 @@ declare -A isa_flags=(
     [avxvnni]="-mavx2 -mfma -mf16c -mavxvnni"
     [avx512bw]="-mavx2 -mfma -mf16c -mavx512f -mavx512bw -mavx512vl"
     [avx512vnni]="-mavx2 -mfma -mf16c -mavx512f -mavx512bw -mavx512vl -mavx512vnni"
+    [avx512vnni256]="-mavx2 -mfma -mf16c -mavx512f -mavx512bw -mavx512vl -mavx512vnni"
 )
 
 objs=()
@@ -82,7 +83,7 @@ compile() {  # file, extra flags...
 compile wf_scalar.c
 built=(scalar)
 if [ "$arch" = x86_64 ]; then
-    for isa in avx2 avxvnni avx512bw avx512vnni; do
+    for isa in avx2 avxvnni avx512bw avx512vnni avx512vnni256; do
         # shellcheck disable=SC2086  # the flags are a word list
         if echo 'int wf_probe;' | "$cc" ${isa_flags[$isa]} -x c -c -o /dev/null - > /dev/null 2>&1; then
             compile "wf_$isa.c" -fno-tree-vectorize ${isa_flags[$isa]}

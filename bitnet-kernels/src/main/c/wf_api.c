@@ -51,11 +51,15 @@ enum {
 #ifndef WF_HAVE_AVX512VNNI
 #define WF_HAVE_AVX512VNNI 1
 #endif
+#ifndef WF_HAVE_AVX512VNNI256
+#define WF_HAVE_AVX512VNNI256 1
+#endif
 #else
 #define WF_HAVE_AVX2 0
 #define WF_HAVE_AVXVNNI 0
 #define WF_HAVE_AVX512BW 0
 #define WF_HAVE_AVX512VNNI 0
+#define WF_HAVE_AVX512VNNI256 0
 #endif
 
 static uint64_t detect_features(void) {
@@ -114,7 +118,8 @@ static uint64_t isa_requirements(int isa) {
         case WF_ISA_AVX2: return avx2;
         case WF_ISA_AVXVNNI: return avx2 | WF_CPU_AVXVNNI;
         case WF_ISA_AVX512BW: return avx512;
-        case WF_ISA_AVX512VNNI: return avx512 | WF_CPU_AVX512VNNI;
+        case WF_ISA_AVX512VNNI:
+        case WF_ISA_AVX512VNNI256: return avx512 | WF_CPU_AVX512VNNI;
         default: return ~0ull;
     }
 }
@@ -132,6 +137,9 @@ static const wf_kernel_fn KERNELS[WF_ISA_COUNT][WF_FORMAT_COUNT] = {
 #endif
 #if WF_HAVE_AVX512VNNI
     [WF_ISA_AVX512VNNI] = {wf_tq1_avx512vnni, wf_tq2_avx512vnni, wf_i2s_avx512vnni},
+#endif
+#if WF_HAVE_AVX512VNNI256
+    [WF_ISA_AVX512VNNI256] = {wf_tq1_avx512vnni256, wf_tq2_avx512vnni256, wf_i2s_avx512vnni256},
 #endif
 };
 

@@ -18,7 +18,8 @@ enum {
     WF_ISA_AVXVNNI = 2,
     WF_ISA_AVX512BW = 3,
     WF_ISA_AVX512VNNI = 4,
-    WF_ISA_COUNT = 5
+    WF_ISA_AVX512VNNI256 = 5,
+    WF_ISA_COUNT = 6
 };
 
 /* Error codes returned by wf_matmul (0 is success). */
@@ -93,5 +94,6 @@ WF_DECLARE_KERNELS(avx2)
 WF_DECLARE_KERNELS(avxvnni)
 WF_DECLARE_KERNELS(avx512bw)
 WF_DECLARE_KERNELS(avx512vnni)
+WF_DECLARE_KERNELS(avx512vnni256)
 
 #endif

@@ -2,7 +2,9 @@
  * The x86 kernels, written once for four ISA paths. Each including file defines
  *   WF_W     256 or 512 (vector width in bits)
  *   WF_VNNI  1: vpdpbusd (u8 x s8, sums of 4 straight into int32); 0: vpmaddubsw into int16, widened
- *   WF_ISA   the suffix of the exported kernel names (avx2, avxvnni, avx512bw, avx512vnni)
+ *   WF_ISA   the suffix of the exported kernel names (avx2, avxvnni, avx512bw, avx512vnni, avx512vnni256)
+ *   WF_EVEX  optional, with WF_W 256 and WF_VNNI 1: the EVEX (AVX512-VL) form of the 256-bit vpdpbusd instead of
+ *            the VEX (AVX-VNNI) one; the same code otherwise, so CPUs with AVX-512 VNNI test the AVX-VNNI path
  * and is compiled with exactly the -m flags its ISA needs.
  *
  * Layout. Weights are read in 32-byte chunks per row: a TQ2_0 block is two chunks (128 weights each, four
@@ -75,7 +77,9 @@ typedef __m256i vi;
 #define UNPACKHI32(a, b) _mm256_unpackhi_epi32(a, b)
 #define UNPACKLO64(a, b) _mm256_unpacklo_epi64(a, b)
 #define UNPACKHI64(a, b) _mm256_unpackhi_epi64(a, b)
-#if WF_VNNI
+#if WF_VNNI && defined(WF_EVEX)
+#define DPBUSD(acc, c, x) _mm256_dpbusd_epi32(acc, c, x)
+#elif WF_VNNI
 #define DPBUSD(acc, c, x) _mm256_dpbusd_avx_epi32(acc, c, x)
 #endif
 #define RP_T1 4                   /* row vectors per tile: one token, several tokens */

@@ -12,6 +12,11 @@ import java.util.stream.Collectors;
 public enum Isa {
     /** AVX-512 VNNI: {@code vpdpbusd} on 512-bit vectors. */
     AVX512_VNNI(4, "avx512vnni"),
+    /**
+     * AVX-512 VNNI on 256-bit vectors (EVEX-encoded {@code vpdpbusd}): the {@link #AVX_VNNI} code, so CPUs with
+     * AVX-512 VNNI test that path too; never chosen automatically ({@link #AVX512_VNNI} is there whenever it is).
+     */
+    AVX512_VNNI256(5, "avx512vnni256"),
     /** AVX-512 BW: {@code vpmaddubsw} on 512-bit vectors, widened to int32 every 32 additions. */
     AVX512_BW(3, "avx512bw"),
     /** AVX-VNNI: {@code vpdpbusd} on 256-bit vectors (VEX encoded; Alder Lake and later, Zen 5). */
@@ -29,7 +34,7 @@ public enum Isa {
         this.variantName = variantName;
     }
 
-    /** The id the C dispatcher knows this path by (0..4). */
+    /** The id the C dispatcher knows this path by (0..5). */
     public int id() {
         return id;
     }

@@ -8,13 +8,14 @@ import java.util.Optional;
 
 /**
  * The {@code native} backend: C kernels through FFM, one variant per ISA path ({@code native:avx512vnni},
- * {@code native:avx512bw}, {@code native:avxvnni}, {@code native:avx2}, {@code native:scalar}).
+ * {@code native:avx512vnni256}, {@code native:avx512bw}, {@code native:avxvnni}, {@code native:avx2},
+ * {@code native:scalar}; see {@link Isa}).
  *
  * <p>Usable when the library loads (see {@link NativeLibrary}) and the CPU runs one of its SIMD paths; the
  * portable C path alone is no faster than the Vector API, so it is chosen only when asked for.
  * {@link #create()} takes the best path the CPU runs, or the one named by {@value #ISA_PROPERTY}.
  *
- * <p>System property {@value #ISA_PROPERTY} ({@code avx512vnni|avx512bw|avxvnni|avx2|scalar}): forces the path
+ * <p>System property {@value #ISA_PROPERTY} ({@code avx512vnni|avx512vnni256|avx512bw|avxvnni|avx2|scalar}): forces the path
  * of {@code native}; naming a path this CPU lacks makes the backend unusable, with that reason.
  */
 public final class NativeKernelProvider implements KernelProvider {
