@@ -16,12 +16,18 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class NativeKernelProviderTest {
 
+    /** Kernels lists the native provider first; without a library it says why in one line and refuses it. */
     @Test
     void kernelsKnowsTheNativeBackend() {
-        KernelProvider p = Kernels.provider("native");
+        KernelProvider p = Kernels.providers().getFirst();
         assertEquals(NativeKernelProvider.class, p.getClass());
-        assertEquals(NativeLibrary.unavailableReason().isPresent(), p.unavailableReason().isPresent() && NativeLibrary.unavailableReason().isPresent()
-                || NativeLibrary.unavailableReason().isPresent());
+        assertEquals("native", p.name());
+        NativeLibrary.unavailableReason().ifPresent(why -> {
+            assertEquals(why, p.unavailableReason().orElseThrow());
+            assertTrue(!why.contains("\n"), "one line: " + why);
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> Kernels.byName("native"));
+            assertTrue(e.getMessage().contains(why), e.getMessage());
+        });
     }
 
     @Test
