@@ -32,11 +32,18 @@ public final class NativeKernel implements TernaryKernel {
     private static final int WF_ERR_NOMEM = -2;
 
     private final Isa isa;
-    private final MethodHandle matmul;
+
+    /**
+     * The downcall handle as a static final, so the JIT treats it as a constant and inlines the downcall stub;
+     * only then can escape analysis remove the heap-array segments made per call (otherwise 288 bytes per call).
+     */
+    private static final class Downcall {
+        static final MethodHandle MATMUL = NativeLibrary.loaded().matmul();
+    }
 
     NativeKernel(Isa isa) {
         this.isa = Objects.requireNonNull(isa, "isa");
-        this.matmul = NativeLibrary.loaded().matmul();
+        NativeLibrary.loaded();  // fails here, not at the first call, when the library is not loaded
     }
 
     /** The ISA path this kernel runs. */
@@ -70,7 +77,7 @@ public final class NativeKernel implements TernaryKernel {
             int end = (int) Math.min(rowEnd, (long) r + step);
             int rc;
             try {
-                rc = (int) matmul.invokeExact(isa.id(), w.format().ordinal(), data, w.rowBytes(), k, w.rows(),
+                rc = (int) Downcall.MATMUL.invokeExact(isa.id(), w.format().ordinal(), data, w.rowBytes(), k, w.rows(),
                         w.tensorScale(), q, scales, sums, n, out, (long) yOffset, r, end);
             } catch (Throwable t) {
                 throw NativeLibrary.rethrow(t);
