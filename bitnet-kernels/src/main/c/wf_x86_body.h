@@ -1,5 +1,5 @@
 /*
- * The x86 kernels, written once for four ISA paths. Each including file defines
+ * The x86 kernels, written once for five ISA paths. Each including file defines
  *   WF_W     256 or 512 (vector width in bits)
  *   WF_VNNI  1: vpdpbusd (u8 x s8, sums of 4 straight into int32); 0: vpmaddubsw into int16, widened
  *   WF_ISA   the suffix of the exported kernel names (avx2, avxvnni, avx512bw, avx512vnni, avx512vnni256)
@@ -7,11 +7,15 @@
  *            the VEX (AVX-VNNI) one; the same code otherwise, so CPUs with AVX-512 VNNI test the AVX-VNNI path
  * and is compiled with exactly the -m flags its ISA needs.
  *
- * Layout. Weights are read in 32-byte chunks per row: a TQ2_0 block is two chunks (128 weights each, four
- * 2-bit planes per byte), an I2_S block one chunk, a TQ1_0 block two overlapping chunks (bytes 0..31 and
- * 22..53, see wf_repack_tq1). A 256-bit vector holds one row's chunk; a 512-bit vector holds the same chunk
- * of two rows (low and high half) and meets the activations broadcast to both halves. So activations are
- * read in their natural order (TQ1_0 excepted: its digit planes are repacked once per call).
+ * Two drivers. GEMV (one token, the decode step) reads one row at a time front to back, VB contiguous bytes per
+ * vector (32 or 64), because a single sequential stream is what the prefetchers serve best when the weights come
+ * from DRAM; it reduces four blocks of a row at a time. Tiles (several tokens) read 32-byte chunks of RP * RV
+ * rows side by side and reuse each weight load for up to four tokens: a 256-bit vector holds one row's chunk,
+ * a 512-bit vector the same chunk of two rows (low and high half) against activations broadcast to both halves.
+ * A TQ2_0 block is two chunks of 128 weights (four 2-bit planes per byte), an I2_S block one chunk, a TQ1_0 block
+ * two overlapping chunks (bytes 0..31 and 22..53, or one masked 52-byte load at 512 bits) of base-3 digits.
+ * Activations are read in their natural order, except TQ1_0's digit planes and the 512-bit GEMV's 64-byte
+ * groups, which are repacked once per call (wf_repack_tq1, wf_repack_halves).
  *
  * Integers. Codes are stored as u8 0..2 (w + 1), exactly the unsigned operand vpmaddubsw / vpdpbusd want, so
  * the kernels form sum(code * q) and subtract sum(q) (the Q8_K block sums or the I8_S row sum) afterwards.
@@ -23,7 +27,7 @@
  * most 4 * 2 * 128 = 1024 per instruction.
  *
  * Epilogue. Per 256-block (TQ) or per row (I2_S), the int32 lanes of four accumulators are reduced together
- * (reduce_group), and the float epilogue runs in 128-bit lanes with the oracle's operations in the oracle's
+ * (reduce_group, reduce4_full), and the float epilogue runs in 128-bit lanes with the oracle's operations in the oracle's
  * order (no FMA: -ffp-contract=off): every path is bit-identical to the Java scalar oracle.
  *
  * Tiles. RP row vectors (RP * RV rows) x T tokens per pass: the codes of a weight load serve T tokens, an
@@ -606,66 +610,85 @@ WF_TQ_GEMV_ROW(tq1_gemv_row, WF_TQ1_BYTES, 52, tq1_block_gemv(x, act + (int64_t)
 
 /*
  * sum(code * q) of one I2_S row. VNNI: each 2-bit plane is masked in place (no shift) into its own accumulator,
- * which then holds 4^(3-l) times the plane's sum; a lane gains at most 4 * 128 * 128 per instruction, so the
- * int32 lanes are exact for K below 2^22, and the exact shifts at the end divide the scale out again.
- * maddubs: planes shifted down, int16 sums widened every I2S_WIDEN_CHUNKS chunks.
+ * which then holds 4^(3-l) times the plane's sum; a lane gains at most 4 * 128 * 128 per instruction and one
+ * instruction per 4 * VB weights, so the int32 lanes are exact up to WF_I2S_MASKED_MAX_K, and the exact shifts
+ * at the end divide the scale out again. Otherwise (maddubs, or a longer K): planes shifted down, int16 sums
+ * widened every I2S_WIDEN_CHUNKS chunks.
  */
-WF_INLINE int32_t i2s_gemv_dot(const wf_mm *a, const int8_t *act, const uint8_t *row) {
-    const int chunks = a->k / (4 * GV_BYTES);
-    const int tail = a->k % (4 * GV_BYTES) != 0;  /* 512-bit only: a last 128-weight block */
-    vi sum = ZERO();
+#define WF_I2S_MASKED_MAX_K (1 << 22)
+/* Chunk ch of an I2_S row for the GEMV: VB bytes, or at 512 bits the 32-byte tail block by a masked load. */
+WF_INLINE vi i2s_gemv_load(const uint8_t *row, int ch, int chunks) {
+    const uint8_t *p = row + (int64_t) ch * GV_BYTES;
+    PREFETCH_L1(p + WF_PF_I2S_NEAR_BYTES);
+    PREFETCH_L2(p + WF_PF_I2S_FAR_BYTES);
+#if WF_W == 512
+    vi w = ch < chunks ? GV_LOAD(p) : _mm512_maskz_loadu_epi8(0xFFFFFFFFull, p);
+#else
+    (void) chunks;
+    vi w = GV_LOAD(p);
+#endif
+    KEEP(w);
+    return w;
+}
+
 #if WF_VNNI
+WF_INLINE vi i2s_gemv_masked(const int8_t *act, const uint8_t *row, int chunks, int tail) {
     vi acc[4] = {ZERO(), ZERO(), ZERO(), ZERO()};
     for (int ch = 0; ch < chunks + tail; ch++) {
-        const uint8_t *p = row + (int64_t) ch * GV_BYTES;
-        PREFETCH_L1(p + WF_PF_I2S_NEAR_BYTES);
-        PREFETCH_L2(p + WF_PF_I2S_FAR_BYTES);
-#if WF_W == 512
-        vi w = ch < chunks ? GV_LOAD(p) : _mm512_maskz_loadu_epi8(0xFFFFFFFFull, p);
-#else
-        vi w = GV_LOAD(p);
-#endif
-        KEEP(w);
+        const vi w = i2s_gemv_load(row, ch, chunks);
         for (int l = 0; l < 4; l++) {
             DOT(acc[l], AND(w, SET8(0xC0 >> (2 * l))), GV_LOAD(act + (int64_t) ch * 4 * GV_BYTES + l * GV_BYTES));
         }
     }
 #if WF_W == 512
-    sum = ADD32(ADD32(_mm512_srai_epi32(acc[0], 6), _mm512_srai_epi32(acc[1], 4)),
-                ADD32(_mm512_srai_epi32(acc[2], 2), acc[3]));
+    return ADD32(ADD32(_mm512_srai_epi32(acc[0], 6), _mm512_srai_epi32(acc[1], 4)),
+                 ADD32(_mm512_srai_epi32(acc[2], 2), acc[3]));
 #else
-    sum = ADD32(ADD32(_mm256_srai_epi32(acc[0], 6), _mm256_srai_epi32(acc[1], 4)),
-                ADD32(_mm256_srai_epi32(acc[2], 2), acc[3]));
+    return ADD32(ADD32(_mm256_srai_epi32(acc[0], 6), _mm256_srai_epi32(acc[1], 4)),
+                 ADD32(_mm256_srai_epi32(acc[2], 2), acc[3]));
 #endif
-#else
+}
+#endif
+
+WF_INLINE vi i2s_gemv_planes(const int8_t *act, const uint8_t *row, int chunks, int tail) {
     const vi m3 = SET8(3);
+    vi sum = ZERO();
     for (int c0 = 0; c0 < chunks + tail; c0 += I2S_WIDEN_CHUNKS) {
         const int c1 = c0 + I2S_WIDEN_CHUNKS < chunks + tail ? c0 + I2S_WIDEN_CHUNKS : chunks + tail;
         vi acc = ZERO();
         for (int ch = c0; ch < c1; ch++) {
-            const uint8_t *p = row + (int64_t) ch * GV_BYTES;
-            PREFETCH_L1(p + WF_PF_I2S_NEAR_BYTES);
-            PREFETCH_L2(p + WF_PF_I2S_FAR_BYTES);
-#if WF_W == 512
-            const vi w = ch < chunks ? GV_LOAD(p) : _mm512_maskz_loadu_epi8(0xFFFFFFFFull, p);
-#else
-            const vi w = GV_LOAD(p);
-#endif
             vi c[4];
-            PLANES(c, w, m3, 1);
+            PLANES(c, i2s_gemv_load(row, ch, chunks), m3, 1);
             for (int l = 0; l < 4; l++) {
                 DOT(acc, c[l], GV_LOAD(act + (int64_t) ch * 4 * GV_BYTES + l * GV_BYTES));
             }
         }
         sum = ADD32(sum, ACC_I32(acc));
     }
+    return sum;
+}
+
+WF_INLINE int32_t i2s_gemv_dot(const wf_mm *a, const int8_t *act, const uint8_t *row) {
+    const int chunks = a->k / (4 * GV_BYTES);
+    const int tail = a->k % (4 * GV_BYTES) != 0;  /* 512-bit only: a last 128-weight block */
+    vi sum;
+#if WF_VNNI
+    if (a->k <= WF_I2S_MASKED_MAX_K) {
+        sum = i2s_gemv_masked(act, row, chunks, tail);
+    } else {
+        sum = i2s_gemv_planes(act, row, chunks, tail);
+    }
+#else
+    sum = i2s_gemv_planes(act, row, chunks, tail);
 #endif
     return _mm_cvtsi128_si32(reduce4_full(sum, ZERO(), ZERO(), ZERO()));
 }
 
-/* The GEMV activations: 512 bits read them as wf_repack_halves / wf_repack_tq1(32) lay them out. */
+/*
+ * The activations as the GEMV reads them: TQ1_0's digit planes (wf_repack_tq1 at GV_TQ1_OFF); for TQ2_0 / I2_S
+ * the plain quants at 256 bits, wf_repack_halves at 512. NULL when the scratch cannot grow.
+ */
 static const int8_t *gemv_act(const wf_mm *a, int format) {
-#if WF_W == 512
     if (format == WF_TQ1_0) {
         int8_t *buf = wf_scratch((size_t) wf_act_stride(WF_TQ1_0, a->k));
         if (buf != NULL) {
@@ -673,19 +696,13 @@ static const int8_t *gemv_act(const wf_mm *a, int format) {
         }
         return buf;
     }
+#if WF_W == 512
     int8_t *buf = wf_scratch((size_t) (a->k + WF_QK));
     if (buf != NULL) {
         wf_repack_halves(a->q, a->k, buf);
     }
     return buf;
 #else
-    if (format == WF_TQ1_0) {
-        int8_t *buf = wf_scratch((size_t) wf_act_stride(WF_TQ1_0, a->k));
-        if (buf != NULL) {
-            wf_repack_tq1(a->q, 1, a->k, GV_TQ1_OFF, buf);
-        }
-        return buf;
-    }
     return a->q;
 #endif
 }
