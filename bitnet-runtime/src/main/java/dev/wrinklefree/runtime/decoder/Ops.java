@@ -1,0 +1,51 @@
+package dev.wrinklefree.runtime.decoder;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Chooses, once, between {@link VectorOps} and {@link ScalarOps}: the Vector API when the
+ * {@code jdk.incubator.vector} module is in the boot layer (run with {@code --add-modules jdk.incubator.vector}),
+ * else plain Java. System property {@value #PROPERTY}{@code =false} forces the scalar path (for tests).
+ */
+final class Ops {
+    /** System property: {@code false} disables the Vector API paths of the decoder. */
+    static final String PROPERTY = "wrinklefree.decoder.vector";
+    static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+            && !"false".equals(System.getProperty(PROPERTY));
+
+    private Ops() {
+    }
+
+    static float dotF16(MemorySegment w, long off, float[] x, int xOff, int n) {
+        return VECTOR ? VectorOps.dotF16(w, off, x, xOff, n) : ScalarOps.dotF16(w, off, x, xOff, n);
+    }
+
+    static float dotF32(MemorySegment w, long off, float[] x, int xOff, int n) {
+        return VECTOR ? VectorOps.dotF32(w, off, x, xOff, n) : ScalarOps.dotF32(w, off, x, xOff, n);
+    }
+
+    static float dotQ8_0(MemorySegment w, long off, byte[] xq, float[] xd, int blocks) {
+        return VECTOR ? VectorOps.dotQ8_0(w, off, xq, xd, blocks) : ScalarOps.dotQ8_0(w, off, xq, xd, blocks);
+    }
+
+    static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        return VECTOR ? VectorOps.dot(a, aOff, b, bOff, n) : ScalarOps.dot(a, aOff, b, bOff, n);
+    }
+
+    static float dotHalf(short[] k, int kOff, float[] q, int qOff, int n) {
+        return VECTOR ? VectorOps.dotHalf(k, kOff, q, qOff, n) : ScalarOps.dotHalf(k, kOff, q, qOff, n);
+    }
+
+    static void axpyHalf(float a, short[] v, int vOff, float[] y, int yOff, int n) {
+        if (VECTOR) {
+            VectorOps.axpyHalf(a, v, vOff, y, yOff, n);
+        } else {
+            ScalarOps.axpyHalf(a, v, vOff, y, yOff, n);
+        }
+    }
+
+    /** A description for logs: which path and width. */
+    static String describe() {
+        return VECTOR ? "Vector API " + VectorOps.F.vectorBitSize() + "-bit" : "scalar";
+    }
+}

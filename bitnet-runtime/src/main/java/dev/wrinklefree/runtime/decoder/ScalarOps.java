@@ -1,0 +1,65 @@
+package dev.wrinklefree.runtime.decoder;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/** Plain-Java twins of {@link VectorOps}, used where the Vector API module is absent and as test oracles. */
+final class ScalarOps {
+    static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private ScalarOps() {
+    }
+
+    static float dotF16(MemorySegment w, long off, float[] x, int xOff, int n) {
+        float sum = 0;
+        for (int i = 0; i < n; i++) {
+            sum += Float.float16ToFloat(w.get(I16, off + 2L * i)) * x[xOff + i];
+        }
+        return sum;
+    }
+
+    static float dotF32(MemorySegment w, long off, float[] x, int xOff, int n) {
+        float sum = 0;
+        for (int i = 0; i < n; i++) {
+            sum += w.get(F32, off + 4L * i) * x[xOff + i];
+        }
+        return sum;
+    }
+
+    static float dotQ8_0(MemorySegment w, long off, byte[] xq, float[] xd, int blocks) {
+        float sum = 0;
+        for (int b = 0; b < blocks; b++) {
+            long o = off + 34L * b;
+            int s = 0;
+            for (int j = 0; j < 32; j++) {
+                s += w.get(ValueLayout.JAVA_BYTE, o + 2 + j) * xq[32 * b + j];
+            }
+            sum += s * (Float.float16ToFloat(w.get(I16, o)) * xd[b]);
+        }
+        return sum;
+    }
+
+    static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        float sum = 0;
+        for (int i = 0; i < n; i++) {
+            sum += a[aOff + i] * b[bOff + i];
+        }
+        return sum;
+    }
+
+    static float dotHalf(short[] k, int kOff, float[] q, int qOff, int n) {
+        float sum = 0;
+        for (int i = 0; i < n; i++) {
+            sum += Float.float16ToFloat(k[kOff + i]) * q[qOff + i];
+        }
+        return sum;
+    }
+
+    static void axpyHalf(float a, short[] v, int vOff, float[] y, int yOff, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] += a * Float.float16ToFloat(v[vOff + i]);
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package dev.wrinklefree.runtime.decoder;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * The dense float kernels of the decoder (LM head, attention) in the Vector API at the machine's
+ * preferred width. Each has a scalar twin in {@link ScalarOps} that gives the same result up to float
+ * summation order; {@link Ops} picks one. Only loaded when the {@code jdk.incubator.vector} module is present.
+ *
+ * <p>F16 values are widened with integer arithmetic (no F16C instruction is reachable from the Vector API):
+ * {@code bits = sign | (magnitude << 13)} read as a float and multiplied by 2^112 re-biases the exponent
+ * exactly, subnormals included. Halves holding infinity or NaN come out finite; model weights never do.
+ */
+final class VectorOps {
+    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+    static final int L = F.length();
+    static final VectorSpecies<Short> S_HALF = ShortVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(L * 16));
+    static final VectorSpecies<Short> S_FULL = ShortVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Byte> B_HALF = ByteVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(L * 16));
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
+    private static final float TWO_POW_112 = 0x1p112f;
+
+    private VectorOps() {
+    }
+
+    /** Widens L halves (as 16-bit lanes) to floats. */
+    static FloatVector halfToFloat(ShortVector h) {
+        IntVector v = (IntVector) h.convertShape(VectorOperators.S2I, I, 0);
+        IntVector bits = v.and(0x8000_0000).or(v.and(0x7FFF).lanewise(VectorOperators.LSHL, 13));
+        return bits.reinterpretAsFloats().mul(TWO_POW_112);
+    }
+
+    /** {@code sum_i f16(w[off + 2i]) * x[xOff + i]}, F32 accumulation. */
+    static float dotF16(MemorySegment w, long off, float[] x, int xOff, int n) {
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        int i = 0;
+        for (; i + 2 * L <= n; i += 2 * L) {
+            FloatVector w0 = halfToFloat(ShortVector.fromMemorySegment(S_HALF, w, off + 2L * i, LE));
+            FloatVector w1 = halfToFloat(ShortVector.fromMemorySegment(S_HALF, w, off + 2L * (i + L), LE));
+            acc0 = w0.fma(FloatVector.fromArray(F, x, xOff + i), acc0);
+            acc1 = w1.fma(FloatVector.fromArray(F, x, xOff + i + L), acc1);
+        }
+        for (; i + L <= n; i += L) {
+            acc0 = halfToFloat(ShortVector.fromMemorySegment(S_HALF, w, off + 2L * i, LE))
+                    .fma(FloatVector.fromArray(F, x, xOff + i), acc0);
+        }
+        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            sum += Float.float16ToFloat(w.get(I16, off + 2L * i)) * x[xOff + i];
+        }
+        return sum;
+    }
+
+    /** {@code sum_i w[off + 4i] * x[xOff + i]} for little-endian F32 weights. */
+    static float dotF32(MemorySegment w, long off, float[] x, int xOff, int n) {
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        int i = 0;
+        for (; i + 2 * L <= n; i += 2 * L) {
+            acc0 = FloatVector.fromMemorySegment(F, w, off + 4L * i, LE).fma(FloatVector.fromArray(F, x, xOff + i), acc0);
+            acc1 = FloatVector.fromMemorySegment(F, w, off + 4L * (i + L), LE)
+                    .fma(FloatVector.fromArray(F, x, xOff + i + L), acc1);
+        }
+        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            sum += w.get(ScalarOps.F32, off + 4L * i) * x[xOff + i];
+        }
+        return sum;
+    }
+
+    /**
+     * ggml Q8_0 x Q8_0: per 32-block, the exact int dot of the quants times {@code d_w * d_x}, summed in float.
+     *
+     * @param w      row bytes: blocks of {@code d:f16, qs[32]}
+     * @param xq     the activation quants (Q8_0, 32 per block)
+     * @param xd     the activation block scales (already F16-rounded, as floats)
+     * @param blocks blocks in the row
+     */
+    static float dotQ8_0(MemorySegment w, long off, byte[] xq, float[] xd, int blocks) {
+        FloatVector acc = FloatVector.zero(F);
+        for (int b = 0; b < blocks; b++) {
+            long o = off + 34L * b;
+            FloatVector s = FloatVector.broadcast(F, Float.float16ToFloat(w.get(I16, o)) * xd[b]);
+            for (int c = 0; c < 32; c += 2 * L) {
+                ShortVector ws = (ShortVector) ByteVector.fromMemorySegment(B_HALF, w, o + 2 + c, LE)
+                        .convertShape(VectorOperators.B2S, S_FULL, 0);
+                ShortVector xs = (ShortVector) ByteVector.fromArray(B_HALF, xq, 32 * b + c)
+                        .convertShape(VectorOperators.B2S, S_FULL, 0);
+                IntVector p = ws.mul(xs).reinterpretAsInts();
+                // Each int lane holds two 16-bit products: add the sign-extended halves.
+                IntVector pairs = p.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                        .add(p.lanewise(VectorOperators.ASHR, 16));
+                acc = ((FloatVector) pairs.convert(VectorOperators.I2F, 0)).fma(s, acc);
+            }
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** {@code sum_i a[aOff+i] * b[bOff+i]}. */
+    static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        int i = 0;
+        for (; i + 2 * L <= n; i += 2 * L) {
+            acc0 = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), acc0);
+            acc1 = FloatVector.fromArray(F, a, aOff + i + L).fma(FloatVector.fromArray(F, b, bOff + i + L), acc1);
+        }
+        for (; i + L <= n; i += L) {
+            acc0 = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), acc0);
+        }
+        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            sum += a[aOff + i] * b[bOff + i];
+        }
+        return sum;
+    }
+
+    /** {@code sum_i f16(k[kOff+i]) * q[qOff+i]} with halves held in a short array. */
+    static float dotHalf(short[] k, int kOff, float[] q, int qOff, int n) {
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        int i = 0;
+        for (; i + 2 * L <= n; i += 2 * L) {
+            acc0 = halfToFloat(ShortVector.fromArray(S_HALF, k, kOff + i)).fma(FloatVector.fromArray(F, q, qOff + i), acc0);
+            acc1 = halfToFloat(ShortVector.fromArray(S_HALF, k, kOff + i + L))
+                    .fma(FloatVector.fromArray(F, q, qOff + i + L), acc1);
+        }
+        for (; i + L <= n; i += L) {
+            acc0 = halfToFloat(ShortVector.fromArray(S_HALF, k, kOff + i)).fma(FloatVector.fromArray(F, q, qOff + i), acc0);
+        }
+        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            sum += Float.float16ToFloat(k[kOff + i]) * q[qOff + i];
+        }
+        return sum;
+    }
+
+    /** {@code y[yOff+i] += a * f16(v[vOff+i])}. */
+    static void axpyHalf(float a, short[] v, int vOff, float[] y, int yOff, int n) {
+        FloatVector av = FloatVector.broadcast(F, a);
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            halfToFloat(ShortVector.fromArray(S_HALF, v, vOff + i)).fma(av, FloatVector.fromArray(F, y, yOff + i))
+                    .intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            y[yOff + i] += a * Float.float16ToFloat(v[vOff + i]);
+        }
+    }
+
+    /** Rounds {@code n} floats to F16 and stores the bit patterns. */
+    static void toHalf(float[] x, int xOff, short[] out, int outOff, int n) {
+        for (int i = 0; i < n; i++) {
+            out[outOff + i] = Float.floatToFloat16(x[xOff + i]);
+        }
+    }
+}
