@@ -41,6 +41,8 @@ public final class GgufWriter implements AutoCloseable {
     private final List<GgufTensorInfo> tensors = new ArrayList<>();
     private final Set<String> names = new HashSet<>();
     private final ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    /** The whole buffer as a segment (taken at position 0: a segment of a buffer starts at its position). */
+    private final MemorySegment bufSegment = MemorySegment.ofBuffer(buf);
     private long alignment = GgufFile.DEFAULT_ALIGNMENT;
     private long position;
     private boolean dataStarted;
@@ -184,8 +186,7 @@ public final class GgufWriter implements AutoCloseable {
                 flush();
             }
             int n = (int) Math.min(buf.remaining(), len - done);
-            MemorySegment.copy(data, ValueLayout.JAVA_BYTE, done, MemorySegment.ofBuffer(buf), ValueLayout.JAVA_BYTE,
-                    buf.position(), n);
+            MemorySegment.copy(data, ValueLayout.JAVA_BYTE, done, bufSegment, ValueLayout.JAVA_BYTE, buf.position(), n);
             buf.position(buf.position() + n);
             done += n;
         }
