@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
         description = "Measures what 1.58-bit (ternary) LLM inference costs, and makes it cheaper.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                MakeModelCommand.class,
+                GenerateCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

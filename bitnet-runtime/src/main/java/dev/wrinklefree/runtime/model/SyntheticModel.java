@@ -30,7 +30,8 @@ import java.util.SplittableRandom;
  *       to F16), packed straight into TQ1_0 / TQ2_0 blocks (every block's {@code d} is the scale) or I2_S (the
  *       scale in the tail).
  *   <li>Norm weights: {@code 1 + 0.1 u} with {@code u} uniform in [-1, 1]; embedding and head: a triangular
- *       distribution of standard deviation about 1.
+ *       distribution of standard deviation {@value #EMBEDDING_STD}, small against what the layers add to the
+ *       residual stream, so that the tied head does not just predict the input token again.
  *   <li>Vocabulary: byte-level BPE ({@code gpt2}, LLaMA 3 pre-tokenizer, no merges) with the 256 byte tokens, BOS
  *       and EOS control tokens, and unused filler tokens up to the model's vocabulary size, so text goes in and out.
  * </ul>
@@ -38,6 +39,8 @@ import java.util.SplittableRandom;
  * whatever the model size) and moved into place only when complete.
  */
 public final class SyntheticModel {
+    /** Standard deviation of the synthetic embedding / head values. */
+    public static final float EMBEDDING_STD = 0.25f;
     /** Text of the BOS token of the synthetic vocabulary. */
     public static final String BOS = "<|begin_of_text|>";
     /** Text of the EOS token of the synthetic vocabulary. */
@@ -313,7 +316,7 @@ public final class SyntheticModel {
         int rowBytes = (int) type.byteSize(new long[] {cols});
         int rowsPerChunk = Math.max(1, (1 << 20) / rowBytes);
         ByteBuffer buf = ByteBuffer.allocate(rowsPerChunk * rowBytes).order(ByteOrder.LITTLE_ENDIAN);
-        short q8Scale = Float.floatToFloat16(1f / 64f);
+        short q8Scale = Float.floatToFloat16(EMBEDDING_STD / 64f);
         for (int r0 = 0; r0 < rows; r0 += rowsPerChunk) {
             int n = Math.min(rowsPerChunk, rows - r0);
             buf.clear();
@@ -321,12 +324,12 @@ public final class SyntheticModel {
                 switch (type) {
                     case F32 -> {
                         for (int i = 0; i < cols; i++) {
-                            buf.putFloat(triangular(rnd));
+                            buf.putFloat(EMBEDDING_STD * triangular(rnd));
                         }
                     }
                     case F16 -> {
                         for (int i = 0; i < cols; i++) {
-                            buf.putShort(Float.floatToFloat16(triangular(rnd)));
+                            buf.putShort(Float.floatToFloat16(EMBEDDING_STD * triangular(rnd)));
                         }
                     }
                     case Q8_0 -> {

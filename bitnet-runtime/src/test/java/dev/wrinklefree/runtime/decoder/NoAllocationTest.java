@@ -1,0 +1,65 @@
+package dev.wrinklefree.runtime.decoder;
+
+import dev.wrinklefree.kernels.TernaryFormat;
+import dev.wrinklefree.runtime.gguf.GgmlType;
+import dev.wrinklefree.runtime.model.BitNetModel;
+import dev.wrinklefree.runtime.model.ModelPresets;
+import dev.wrinklefree.runtime.model.SyntheticModel;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A decode step allocates nothing, on the calling thread or on the team's workers. */
+class NoAllocationTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void decodeStepsAllocateNothing() throws Exception {
+        var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        for (GgmlType head : new GgmlType[] {GgmlType.F16, GgmlType.Q8_0}) {
+            Path p = dir.resolve("m-" + head + ".gguf");
+            SyntheticModel.write(new SyntheticModel.Spec(ModelPresets.byId("tiny-gqa"), TernaryFormat.TQ2_0, head, 1), p, null);
+            try (BitNetModel m = BitNetModel.open(p); Decoder d = Decoder.create(m, DecoderOptions.defaults().withThreads(2))) {
+                Session s = d.newSession(200);
+                s.prefill(new int[] {256, 72, 105});
+                for (int i = 0; i < 60; i++) {
+                    s.decode(65 + i % 20); // warm up: let the JIT settle
+                }
+                List<Long> ids = new ArrayList<>();
+                ids.add(Thread.currentThread().threadId());
+                for (Thread t : Thread.getAllStackTraces().keySet()) {
+                    if (t.getName().startsWith("wrinklefree-team-")) {
+                        ids.add(t.threadId());
+                    }
+                }
+                assertTrue(ids.size() >= 2, "found the worker thread");
+                long[] arr = ids.stream().mapToLong(Long::longValue).toArray();
+                // The measurement itself allocates its result array: calibrate with an empty interval.
+                long c0 = sum(mx.getThreadAllocatedBytes(arr));
+                long c1 = sum(mx.getThreadAllocatedBytes(arr));
+                long before = sum(mx.getThreadAllocatedBytes(arr));
+                for (int i = 0; i < 50; i++) {
+                    s.decode(65 + i % 20);
+                }
+                long after = sum(mx.getThreadAllocatedBytes(arr));
+                assertEquals(0, (after - before) - (c1 - c0), head + " head: bytes allocated by 50 decode steps");
+            }
+        }
+    }
+
+    private static long sum(long[] a) {
+        long n = 0;
+        for (long v : a) {
+            n += v;
+        }
+        return n;
+    }
+}
