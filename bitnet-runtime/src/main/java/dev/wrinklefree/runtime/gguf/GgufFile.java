@@ -28,9 +28,8 @@ import java.util.Optional;
  * every tensor's offset and size against the data section, and overlaps. A bad file gives a
  * {@link GgufException} naming the file, the byte offset and the field; nothing reads past the end.
  *
- * <p>The mapping lives in a shared arena owned by this object: {@link #close()} unmaps it, after which
- * any slice or {@link TernaryMatrix} taken from it throws {@link IllegalStateException} when read. Reading
- * from several threads is safe.
+ * <p>The mapping lives in the global arena ({@link #open}) or in a shared arena this object closes
+ * ({@link #openCloseable}). Reading from several threads is safe.
  */
 public final class GgufFile implements AutoCloseable {
     /** "GGUF" read as a little-endian uint32. */
@@ -43,6 +42,7 @@ public final class GgufFile implements AutoCloseable {
     static final int MAX_ARRAY_DEPTH = 8;
 
     private final Path path;
+    /** The arena to close, or null for the global one. */
     private final Arena arena;
     private final MemorySegment file;
     private final int version;
@@ -70,24 +70,40 @@ public final class GgufFile implements AutoCloseable {
     }
 
     /**
-     * Maps and validates a GGUF file.
+     * Maps and validates a GGUF file for the life of the JVM (the global arena, as llama3.java does): reads of
+     * the mapping and native calls that pass it carry no per-access liveness bookkeeping, which a shared
+     * arena's atomic acquire/release would add to every kernel call from every thread. {@link #close()} then
+     * does not unmap; use {@link #openCloseable(Path)} when the mapping must go away before the JVM does.
      *
      * @throws GgufException if the file is not valid GGUF (the message names offset and field)
      * @throws IOException   if it cannot be opened or mapped
      */
     public static GgufFile open(Path path) throws IOException {
-        Arena arena = Arena.ofShared();
+        return open(path, Arena.global(), false);
+    }
+
+    /**
+     * Maps and validates a GGUF file in a shared arena that {@link #close()} releases (unmapping the file);
+     * slices and matrices taken from it then throw {@link IllegalStateException} when read. Slower to use
+     * from several threads than {@link #open(Path)}.
+     */
+    public static GgufFile openCloseable(Path path) throws IOException {
+        return open(path, Arena.ofShared(), true);
+    }
+
+    private static GgufFile open(Path path, Arena arena, boolean closeable) throws IOException {
+        Arena owned = closeable ? arena : null;
         try {
             MemorySegment seg;
             try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
                 seg = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena).asReadOnly();
             }
-            GgufFile f = parse(path, arena, seg);
-            arena = null; // owned by f now
+            GgufFile f = parse(path, owned, seg);
+            owned = null; // owned by f now
             return f;
         } finally {
-            if (arena != null) {
-                arena.close();
+            if (owned != null) {
+                owned.close();
             }
         }
     }
@@ -314,10 +330,15 @@ public final class GgufFile implements AutoCloseable {
         }
     }
 
-    /** Unmaps the file. Views taken from it become unusable (reads throw IllegalStateException). */
+    /**
+     * Unmaps the file if it was opened with {@link #openCloseable} (views taken from it become unusable: reads
+     * throw IllegalStateException); a file opened with {@link #open} stays mapped until the JVM exits.
+     */
     @Override
     public void close() {
-        arena.close();
+        if (arena != null) {
+            arena.close();
+        }
     }
 
     @Override

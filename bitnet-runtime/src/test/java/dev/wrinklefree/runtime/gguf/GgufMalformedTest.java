@@ -50,7 +50,7 @@ class GgufMalformedTest {
     private GgufException bad(byte[] bytes, String expectedField) throws IOException {
         Path p = dir.resolve("bad.gguf");
         Files.write(p, bytes);
-        GgufException e = assertThrows(GgufException.class, () -> GgufFile.open(p).close());
+        GgufException e = assertThrows(GgufException.class, () -> GgufFile.openCloseable(p).close());
         assertTrue(e.getMessage().contains(p.toString()), "message names the file: " + e.getMessage());
         assertTrue(e.field().contains(expectedField), "field '" + e.field() + "' should mention '" + expectedField + "'");
         return e;
@@ -101,6 +101,26 @@ class GgufMalformedTest {
     }
 
     @Test
+    void theGlobalMappingValidatesTheSameWay() throws IOException {
+        byte[] b = good.clone();
+        b[1] = 0;
+        Path p = dir.resolve("global.gguf");
+        Files.write(p, b);
+        GgufException e = assertThrows(GgufException.class, () -> GgufFile.open(p));
+        assertEquals("magic", e.field());
+    }
+
+    @Test
+    void closingACloseableFileUnmapsIt() throws IOException {
+        Path p = dir.resolve("ok.gguf");
+        Files.write(p, good);
+        GgufFile f = GgufFile.openCloseable(p);
+        var data = f.data(f.tensors().get(0));
+        f.close();
+        assertThrows(IllegalStateException.class, () -> data.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0));
+    }
+
+    @Test
     void unsupportedVersion() throws IOException {
         GgufException e = bad(withInt(good, 4, 4), "version");
         assertEquals(4, e.offset());
@@ -120,7 +140,7 @@ class GgufMalformedTest {
             Path p = dir.resolve("trunc.gguf");
             Files.write(p, Arrays.copyOf(good, len));
             try {
-                GgufFile.open(p).close();
+                GgufFile.openCloseable(p).close();
                 fail("a file cut at " + len + " bytes opened");
             } catch (GgufException e) {
                 assertTrue(e.getMessage().contains("trunc.gguf"), e.getMessage());
@@ -194,7 +214,7 @@ class GgufMalformedTest {
             Path p = dir.resolve("fuzz.gguf");
             Files.write(p, b);
             try {
-                GgufFile.open(p).close();
+                GgufFile.openCloseable(p).close();
             } catch (GgufException e) {
                 assertTrue(e.getMessage().contains("fuzz.gguf"));
             } catch (RuntimeException e) {
