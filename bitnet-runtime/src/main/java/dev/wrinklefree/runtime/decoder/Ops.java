@@ -44,6 +44,34 @@ final class Ops {
         }
     }
 
+    static double sumOfSquares(float[] x, int off, int n) {
+        return VECTOR ? VectorOps.sumOfSquares(x, off, n) : ScalarOps.sumOfSquares(x, off, n);
+    }
+
+    static void scaleMul(float[] src, int s, float scale, float[] w, float[] dst, int d, int n) {
+        if (VECTOR) {
+            VectorOps.scaleMul(src, s, scale, w, dst, d, n);
+        } else {
+            ScalarOps.scaleMul(src, s, scale, w, dst, d, n);
+        }
+    }
+
+    static void siluMul(float[] g, float[] u, int from, int to, float sg, float su) {
+        if (VECTOR) {
+            VectorOps.siluMul(g, u, from, to, sg, su);
+        } else {
+            ScalarOps.siluMul(g, u, from, to, sg, su);
+        }
+    }
+
+    static void reluSquaredMul(float[] g, float[] u, int from, int to, float sg, float su) {
+        if (VECTOR) {
+            VectorOps.reluSquaredMul(g, u, from, to, sg, su);
+        } else {
+            ScalarOps.reluSquaredMul(g, u, from, to, sg, su);
+        }
+    }
+
     /** A description for logs: which path and width. */
     static String describe() {
         return VECTOR ? "Vector API " + VectorOps.F.vectorBitSize() + "-bit" : "scalar";

@@ -62,4 +62,33 @@ final class ScalarOps {
             y[yOff + i] += a * Float.float16ToFloat(v[vOff + i]);
         }
     }
+
+    static double sumOfSquares(float[] x, int off, int n) {
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            float e = x[off + i];
+            sum += e * e;
+        }
+        return sum;
+    }
+
+    static void scaleMul(float[] src, int s, float scale, float[] w, float[] dst, int d, int n) {
+        for (int i = 0; i < n; i++) {
+            dst[d + i] = (src[s + i] * scale) * w[i];
+        }
+    }
+
+    static void siluMul(float[] g, float[] u, int from, int to, float sg, float su) {
+        for (int i = from; i < to; i++) {
+            float x = g[i] * sg;
+            g[i] = x / (1.0f + (float) Math.exp(-x)) * (u[i] * su);
+        }
+    }
+
+    static void reluSquaredMul(float[] g, float[] u, int from, int to, float sg, float su) {
+        for (int i = from; i < to; i++) {
+            float x = Math.max(g[i] * sg, 0f);
+            g[i] = x * x * (u[i] * su);
+        }
+    }
 }

@@ -289,16 +289,9 @@ public final class Session implements AutoCloseable {
         for (int r = 0; r < n; r++) {
             int s = (r0 + r) * w;
             int d = r * w;
-            double sum = 0;
-            for (int i = 0; i < w; i++) {
-                float e = src[s + i];
-                sum += e * e;
-            }
-            float mean = (float) (sum / w);
+            float mean = (float) (Ops.sumOfSquares(src, s, w) / w);
             float scale = 1.0f / (float) Math.sqrt(mean + eps);
-            for (int i = 0; i < w; i++) {
-                dst[d + i] = (src[s + i] * scale) * weight[i];
-            }
+            Ops.scaleMul(src, s, scale, weight, dst, d, w);
         }
     }
 
@@ -439,22 +432,10 @@ public final class Session implements AutoCloseable {
                 kernel.matmul(wu, xs, up, 0, r0, r1);
                 for (int t = 0; t < xs.rows(); t++) {
                     int b = t * ffn;
-                    for (int r = b + r0; r < b + r1; r++) {
-                        float g = gate[r];
-                        float u = up[r];
-                        if (sg != 1f) {
-                            g *= sg;
-                        }
-                        if (su != 1f) {
-                            u *= su;
-                        }
-                        if (act == Architecture.FfnActivation.SILU) {
-                            g = g / (1.0f + (float) Math.exp(-g));
-                        } else {
-                            g = g > 0f ? g : 0f;
-                            g = g * g;
-                        }
-                        gate[r] = g * u;
+                    if (act == Architecture.FfnActivation.SILU) {
+                        Ops.siluMul(gate, up, b + r0, b + r1, sg, su);
+                    } else {
+                        Ops.reluSquaredMul(gate, up, b + r0, b + r1, sg, su);
                     }
                 }
             }

@@ -1,6 +1,7 @@
 package dev.wrinklefree.runtime.decoder;
 
 import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
@@ -18,12 +19,15 @@ import java.nio.ByteOrder;
  * summation order; {@link Ops} picks one. Only loaded when the {@code jdk.incubator.vector} module is present.
  *
  * <p>F16 values are widened with integer arithmetic (no F16C instruction is reachable from the Vector API):
- * {@code bits = sign | (magnitude << 13)} read as a float and multiplied by 2^112 re-biases the exponent
- * exactly, subnormals included. Halves holding infinity or NaN come out finite; model weights never do.
+ * the sign-extended half shifted left by 13 has the sign in bit 31 and exponent and mantissa in bits 27..13;
+ * masking bits 30..28 away leaves {@code sign | (magnitude << 13)}, which read as a float and multiplied by
+ * 2^112 is the half's value exactly, subnormals included. Halves holding infinity or NaN come out finite;
+ * model weights never do.
  */
 final class VectorOps {
     static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
     static final int L = F.length();
     static final VectorSpecies<Short> S_HALF = ShortVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(L * 16));
     static final VectorSpecies<Short> S_FULL = ShortVector.SPECIES_PREFERRED;
@@ -38,8 +42,7 @@ final class VectorOps {
     /** Widens L halves (as 16-bit lanes) to floats. */
     static FloatVector halfToFloat(ShortVector h) {
         IntVector v = (IntVector) h.convertShape(VectorOperators.S2I, I, 0);
-        IntVector bits = v.and(0x8000_0000).or(v.and(0x7FFF).lanewise(VectorOperators.LSHL, 13));
-        return bits.reinterpretAsFloats().mul(TWO_POW_112);
+        return v.lanewise(VectorOperators.LSHL, 13).and(0x8FFF_E000).reinterpretAsFloats().mul(TWO_POW_112);
     }
 
     /** {@code sum_i f16(w[off + 2i]) * x[xOff + i]}, F32 accumulation. */
@@ -161,10 +164,60 @@ final class VectorOps {
         }
     }
 
-    /** Rounds {@code n} floats to F16 and stores the bit patterns. */
-    static void toHalf(float[] x, int xOff, short[] out, int outOff, int n) {
-        for (int i = 0; i < n; i++) {
-            out[outOff + i] = Float.floatToFloat16(x[xOff + i]);
+    /** {@code sum_i (double)(x_i * x_i)} with the products rounded to float, as ggml's RMSNorm sums them. */
+    static double sumOfSquares(float[] x, int off, int n) {
+        DoubleVector acc0 = DoubleVector.zero(D);
+        DoubleVector acc1 = DoubleVector.zero(D);
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector v = FloatVector.fromArray(F, x, off + i);
+            FloatVector sq = v.mul(v);
+            acc0 = acc0.add(sq.convertShape(VectorOperators.F2D, D, 0));
+            acc1 = acc1.add(sq.convertShape(VectorOperators.F2D, D, 1));
+        }
+        double sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float e = x[off + i];
+            sum += e * e;
+        }
+        return sum;
+    }
+
+    /** {@code dst[d+i] = (src[s+i] * scale) * w[i]}, two float roundings as ggml's rms_norm then mul. */
+    static void scaleMul(float[] src, int s, float scale, float[] w, float[] dst, int d, int n) {
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector.fromArray(F, src, s + i).mul(scale).mul(FloatVector.fromArray(F, w, i)).intoArray(dst, d + i);
+        }
+        for (; i < n; i++) {
+            dst[d + i] = (src[s + i] * scale) * w[i];
+        }
+    }
+
+    /** {@code g[i] = silu(g[i] * sg) * (u[i] * su)} with {@code silu(x) = x / (1 + e^-x)}. */
+    static void siluMul(float[] g, float[] u, int from, int to, float sg, float su) {
+        int i = from;
+        for (; i + L <= to; i += L) {
+            FloatVector x = FloatVector.fromArray(F, g, i).mul(sg);
+            FloatVector e = x.neg().lanewise(VectorOperators.EXP);
+            x.div(e.add(1f)).mul(FloatVector.fromArray(F, u, i).mul(su)).intoArray(g, i);
+        }
+        for (; i < to; i++) {
+            float x = g[i] * sg;
+            g[i] = x / (1.0f + (float) Math.exp(-x)) * (u[i] * su);
+        }
+    }
+
+    /** {@code g[i] = relu(g[i] * sg)^2 * (u[i] * su)}. */
+    static void reluSquaredMul(float[] g, float[] u, int from, int to, float sg, float su) {
+        int i = from;
+        for (; i + L <= to; i += L) {
+            FloatVector x = FloatVector.fromArray(F, g, i).mul(sg).max(0f);
+            x.mul(x).mul(FloatVector.fromArray(F, u, i).mul(su)).intoArray(g, i);
+        }
+        for (; i < to; i++) {
+            float x = Math.max(g[i] * sg, 0f);
+            g[i] = x * x * (u[i] * su);
         }
     }
 }
