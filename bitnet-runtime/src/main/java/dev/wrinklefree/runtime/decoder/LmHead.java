@@ -46,7 +46,7 @@ final class LmHead {
             case F32 -> System.arraycopy(x, off, xf, 0, cols);
             case F16 -> {
                 for (int i = 0; i < cols; i++) {
-                    xf[i] = Float.float16ToFloat(Float.floatToFloat16(x[off + i]));
+                    xf[i] = Float.float16ToFloat(Float.floatToFloat16(x[off + i])) * Ops.HALF_SCALE;
                 }
             }
             case BF16 -> {

@@ -12,6 +12,12 @@ final class Ops {
     static final String PROPERTY = "wrinklefree.decoder.vector";
     static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
             && !"false".equals(System.getProperty(PROPERTY));
+    /**
+     * The F16 kernels read a half as its value times 2^-112 (a shift and a mask, no conversion instruction);
+     * the float operand they are dotted with is therefore passed pre-multiplied by this. Exact for any operand
+     * of magnitude below 2^16 (every F16-rounded value is).
+     */
+    static final float HALF_SCALE = 0x1p112f;
 
     private Ops() {
     }
@@ -36,12 +42,16 @@ final class Ops {
         return VECTOR ? VectorOps.dotHalf(k, kOff, q, qOff, n) : ScalarOps.dotHalf(k, kOff, q, qOff, n);
     }
 
-    static void axpyHalf(float a, short[] v, int vOff, float[] y, int yOff, int n) {
+    static void weightedHalfSum(short[] v, int vOff, int stride, float[] p, int count, float[] out, int outOff, int d) {
         if (VECTOR) {
-            VectorOps.axpyHalf(a, v, vOff, y, yOff, n);
+            VectorOps.weightedHalfSum(v, vOff, stride, p, count, out, outOff, d);
         } else {
-            ScalarOps.axpyHalf(a, v, vOff, y, yOff, n);
+            ScalarOps.weightedHalfSum(v, vOff, stride, p, count, out, outOff, d);
         }
+    }
+
+    static double expAndSum(float[] s, int n, float max) {
+        return VECTOR ? VectorOps.expAndSum(s, n, max) : ScalarOps.expAndSum(s, n, max);
     }
 
     static double sumOfSquares(float[] x, int off, int n) {

@@ -12,10 +12,15 @@ final class ScalarOps {
     private ScalarOps() {
     }
 
+    /** A half's value times 2^-112, exactly (see {@link Ops#HALF_SCALE}): its bits moved into float position. */
+    static float scaledHalf(short h) {
+        return Float.intBitsToFloat((h << 13) & 0x8FFF_E000);
+    }
+
     static float dotF16(MemorySegment w, long off, float[] x, int xOff, int n) {
         float sum = 0;
         for (int i = 0; i < n; i++) {
-            sum += Float.float16ToFloat(w.get(I16, off + 2L * i)) * x[xOff + i];
+            sum += scaledHalf(w.get(I16, off + 2L * i)) * x[xOff + i];
         }
         return sum;
     }
@@ -52,15 +57,29 @@ final class ScalarOps {
     static float dotHalf(short[] k, int kOff, float[] q, int qOff, int n) {
         float sum = 0;
         for (int i = 0; i < n; i++) {
-            sum += Float.float16ToFloat(k[kOff + i]) * q[qOff + i];
+            sum += scaledHalf(k[kOff + i]) * q[qOff + i];
         }
         return sum;
     }
 
-    static void axpyHalf(float a, short[] v, int vOff, float[] y, int yOff, int n) {
-        for (int i = 0; i < n; i++) {
-            y[yOff + i] += a * Float.float16ToFloat(v[vOff + i]);
+    static void weightedHalfSum(short[] v, int vOff, int stride, float[] p, int count, float[] out, int outOff, int d) {
+        for (int c = 0; c < d; c++) {
+            float acc = 0;
+            for (int t = 0; t < count; t++) {
+                acc = Math.fma(scaledHalf(v[vOff + t * stride + c]), p[t], acc);
+            }
+            out[outOff + c] = acc;
         }
+    }
+
+    static double expAndSum(float[] s, int n, float max) {
+        double sum = 0;
+        for (int t = 0; t < n; t++) {
+            float e = (float) Math.exp(s[t] - max);
+            s[t] = e;
+            sum += e;
+        }
+        return sum;
     }
 
     static double sumOfSquares(float[] x, int off, int n) {

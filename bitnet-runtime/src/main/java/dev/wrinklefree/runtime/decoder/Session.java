@@ -9,7 +9,6 @@ import dev.wrinklefree.runtime.model.BitNetModel;
 import dev.wrinklefree.runtime.model.ModelConfig;
 import dev.wrinklefree.runtime.parallel.ThreadTeam;
 
-import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -222,7 +221,7 @@ public final class Session implements AutoCloseable {
                 toHalf(k, i * kvDim, kCache[l], p * kvDim, kvDim);
                 toHalf(v, i * kvDim, vCache[l], p * kvDim, kvDim);
                 for (int j = i * qDim; j < (i + 1) * qDim; j++) {
-                    q[j] = Float.float16ToFloat(Float.floatToFloat16(q[j]));
+                    q[j] = Float.float16ToFloat(Float.floatToFloat16(q[j])) * Ops.HALF_SCALE;
                 }
             }
             if (last && !wantLogits) {
@@ -478,21 +477,15 @@ public final class Session implements AutoCloseable {
                     s[t] = e;
                     max = Math.max(max, e);
                 }
-                double sum = 0;
-                for (int t = 0; t < kvLen; t++) {
-                    float e = (float) Math.exp(s[t] - max);
-                    s[t] = e;
-                    sum += e;
-                }
-                float inv = (float) (1.0 / sum);
-                Arrays.fill(att, qOff, qOff + headDim, 0f);
+                float inv = (float) (1.0 / Ops.expAndSum(s, kvLen, max));
                 for (int t = 0; t < kvLen; t++) {
                     float p = s[t] * inv;
                     if (roundP) {
                         p = Float.float16ToFloat(Float.floatToFloat16(p));
                     }
-                    Ops.axpyHalf(p, vc, t * kvDim + kvOff, att, qOff, headDim);
+                    s[t] = p * Ops.HALF_SCALE;
                 }
+                Ops.weightedHalfSum(vc, kvOff, kvDim, s, kvLen, att, qOff, headDim);
             }
         }
     }

@@ -20,9 +20,10 @@ import java.nio.ByteOrder;
  *
  * <p>F16 values are widened with integer arithmetic (no F16C instruction is reachable from the Vector API):
  * the sign-extended half shifted left by 13 has the sign in bit 31 and exponent and mantissa in bits 27..13;
- * masking bits 30..28 away leaves {@code sign | (magnitude << 13)}, which read as a float and multiplied by
- * 2^112 is the half's value exactly, subnormals included. Halves holding infinity or NaN come out finite;
- * model weights never do.
+ * masking bits 30..28 away leaves {@code sign | (magnitude << 13)}, which read as a float is the half's value
+ * times 2^-112, exactly, subnormals included (a "scaled half", see {@link Ops#HALF_SCALE}). The other operand
+ * comes pre-multiplied by 2^112, so products and sums are those of the true values, bit for bit. Halves
+ * holding infinity or NaN come out finite; model weights and caches never hold them.
  */
 final class VectorOps {
     static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -34,35 +35,33 @@ final class VectorOps {
     static final VectorSpecies<Byte> B_HALF = ByteVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(L * 16));
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
-    private static final float TWO_POW_112 = 0x1p112f;
-
     private VectorOps() {
     }
 
-    /** Widens L halves (as 16-bit lanes) to floats. */
-    static FloatVector halfToFloat(ShortVector h) {
+    /** Widens L halves (as 16-bit lanes) to scaled floats: value times 2^-112. */
+    static FloatVector scaledHalf(ShortVector h) {
         IntVector v = (IntVector) h.convertShape(VectorOperators.S2I, I, 0);
-        return v.lanewise(VectorOperators.LSHL, 13).and(0x8FFF_E000).reinterpretAsFloats().mul(TWO_POW_112);
+        return v.lanewise(VectorOperators.LSHL, 13).and(0x8FFF_E000).reinterpretAsFloats();
     }
 
-    /** {@code sum_i f16(w[off + 2i]) * x[xOff + i]}, F32 accumulation. */
+    /** {@code sum_i f16(w[off + 2i]) * x[xOff + i]} for {@code x} pre-scaled by 2^112, F32 accumulation. */
     static float dotF16(MemorySegment w, long off, float[] x, int xOff, int n) {
         FloatVector acc0 = FloatVector.zero(F);
         FloatVector acc1 = FloatVector.zero(F);
         int i = 0;
         for (; i + 2 * L <= n; i += 2 * L) {
-            FloatVector w0 = halfToFloat(ShortVector.fromMemorySegment(S_HALF, w, off + 2L * i, LE));
-            FloatVector w1 = halfToFloat(ShortVector.fromMemorySegment(S_HALF, w, off + 2L * (i + L), LE));
+            FloatVector w0 = scaledHalf(ShortVector.fromMemorySegment(S_HALF, w, off + 2L * i, LE));
+            FloatVector w1 = scaledHalf(ShortVector.fromMemorySegment(S_HALF, w, off + 2L * (i + L), LE));
             acc0 = w0.fma(FloatVector.fromArray(F, x, xOff + i), acc0);
             acc1 = w1.fma(FloatVector.fromArray(F, x, xOff + i + L), acc1);
         }
         for (; i + L <= n; i += L) {
-            acc0 = halfToFloat(ShortVector.fromMemorySegment(S_HALF, w, off + 2L * i, LE))
+            acc0 = scaledHalf(ShortVector.fromMemorySegment(S_HALF, w, off + 2L * i, LE))
                     .fma(FloatVector.fromArray(F, x, xOff + i), acc0);
         }
         float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
         for (; i < n; i++) {
-            sum += Float.float16ToFloat(w.get(I16, off + 2L * i)) * x[xOff + i];
+            sum += ScalarOps.scaledHalf(w.get(I16, off + 2L * i)) * x[xOff + i];
         }
         return sum;
     }
@@ -131,37 +130,69 @@ final class VectorOps {
         return sum;
     }
 
-    /** {@code sum_i f16(k[kOff+i]) * q[qOff+i]} with halves held in a short array. */
+    /** {@code sum_i f16(k[kOff+i]) * q[qOff+i]}, halves held in a short array, {@code q} pre-scaled by 2^112. */
     static float dotHalf(short[] k, int kOff, float[] q, int qOff, int n) {
         FloatVector acc0 = FloatVector.zero(F);
         FloatVector acc1 = FloatVector.zero(F);
         int i = 0;
         for (; i + 2 * L <= n; i += 2 * L) {
-            acc0 = halfToFloat(ShortVector.fromArray(S_HALF, k, kOff + i)).fma(FloatVector.fromArray(F, q, qOff + i), acc0);
-            acc1 = halfToFloat(ShortVector.fromArray(S_HALF, k, kOff + i + L))
+            acc0 = scaledHalf(ShortVector.fromArray(S_HALF, k, kOff + i)).fma(FloatVector.fromArray(F, q, qOff + i), acc0);
+            acc1 = scaledHalf(ShortVector.fromArray(S_HALF, k, kOff + i + L))
                     .fma(FloatVector.fromArray(F, q, qOff + i + L), acc1);
         }
         for (; i + L <= n; i += L) {
-            acc0 = halfToFloat(ShortVector.fromArray(S_HALF, k, kOff + i)).fma(FloatVector.fromArray(F, q, qOff + i), acc0);
+            acc0 = scaledHalf(ShortVector.fromArray(S_HALF, k, kOff + i)).fma(FloatVector.fromArray(F, q, qOff + i), acc0);
         }
         float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
         for (; i < n; i++) {
-            sum += Float.float16ToFloat(k[kOff + i]) * q[qOff + i];
+            sum += ScalarOps.scaledHalf(k[kOff + i]) * q[qOff + i];
         }
         return sum;
     }
 
-    /** {@code y[yOff+i] += a * f16(v[vOff+i])}. */
-    static void axpyHalf(float a, short[] v, int vOff, float[] y, int yOff, int n) {
-        FloatVector av = FloatVector.broadcast(F, a);
-        int i = 0;
-        for (; i + L <= n; i += L) {
-            halfToFloat(ShortVector.fromArray(S_HALF, v, vOff + i)).fma(av, FloatVector.fromArray(F, y, yOff + i))
-                    .intoArray(y, yOff + i);
+    /**
+     * {@code out[outOff+c] = sum_t p[t] * f16(v[vOff + t*stride + c])} for {@code c < d}, {@code t < count}, with
+     * {@code p} pre-scaled by 2^112; each output sums its terms in order of {@code t} with one fused multiply-add
+     * per term.
+     */
+    static void weightedHalfSum(short[] v, int vOff, int stride, float[] p, int count, float[] out, int outOff, int d) {
+        int c = 0;
+        for (; c + L <= d; c += L) {
+            FloatVector acc = FloatVector.zero(F);
+            for (int t = 0; t < count; t++) {
+                acc = scaledHalf(ShortVector.fromArray(S_HALF, v, vOff + t * stride + c)).fma(FloatVector.broadcast(F, p[t]), acc);
+            }
+            acc.intoArray(out, outOff + c);
         }
-        for (; i < n; i++) {
-            y[yOff + i] += a * Float.float16ToFloat(v[vOff + i]);
+        for (; c < d; c++) {
+            float acc = 0;
+            for (int t = 0; t < count; t++) {
+                acc = Math.fma(ScalarOps.scaledHalf(v[vOff + t * stride + c]), p[t], acc);
+            }
+            out[outOff + c] = acc;
         }
+    }
+
+    /**
+     * Softmax numerators in place: {@code s[t] = exp(s[t] - max)} for {@code t < n}; returns their sum in double.
+     */
+    static double expAndSum(float[] s, int n, float max) {
+        DoubleVector acc = DoubleVector.zero(D);
+        DoubleVector acc1 = DoubleVector.zero(D);
+        int t = 0;
+        for (; t + L <= n; t += L) {
+            FloatVector e = FloatVector.fromArray(F, s, t).sub(max).lanewise(VectorOperators.EXP);
+            e.intoArray(s, t);
+            acc = acc.add(e.convertShape(VectorOperators.F2D, D, 0));
+            acc1 = acc1.add(e.convertShape(VectorOperators.F2D, D, 1));
+        }
+        double sum = acc.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; t < n; t++) {
+            float e = (float) Math.exp(s[t] - max);
+            s[t] = e;
+            sum += e;
+        }
+        return sum;
     }
 
     /** {@code sum_i (double)(x_i * x_i)} with the products rounded to float, as ggml's RMSNorm sums them. */
