@@ -1,16 +1,19 @@
 package dev.wrinklefree.runtime.parallel;
 
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A fixed team of threads that runs one task at a time on all of them, the caller included, and returns
- * when every member is done. Made for the many short parallel sections of a decode step: no allocation
- * per {@link #run}, workers spin briefly between sections and then park.
+ * A fixed team of threads for the many short parallel sections of a decode step. {@link #run} hands a task
+ * to the calling thread and to every worker that joins in time; tasks share their work out dynamically
+ * (each member claims chunks from a counter until none are left), so the caller may end up doing all of
+ * it. The caller waits only for workers that joined: a worker the operating system has not scheduled yet
+ * costs nothing, which keeps a busy or oversubscribed machine at single-thread speed instead of stalling
+ * every section for a scheduler time slice. No allocation per {@link #run}; workers spin briefly between
+ * sections, then park.
  *
  * <p>System property {@value #SPIN_PROPERTY} sets how many spin iterations a worker waits for the next task
- * before parking (default {@value #DEFAULT_SPINS}; 0 parks at once, which is kinder to a shared machine and
- * slower).
+ * before parking (default {@value #DEFAULT_SPINS}; 0 parks at once, which is kinder to a shared machine).
  *
  * <p>{@link #run} must not be called concurrently or from inside a task. Thread-safe otherwise.
  */
@@ -19,11 +22,15 @@ public final class ThreadTeam implements AutoCloseable {
     public static final String SPIN_PROPERTY = "wrinklefree.threads.spin";
     static final int DEFAULT_SPINS = 20_000;
 
-    /** Work for every member of a team. */
+    /** Low 31 bits of {@link #gate}: workers inside the current task; bit 31: no more may join; high 32: run number. */
+    private static final long ACTIVE_MASK = 0x7FFF_FFFFL;
+    private static final long CLOSED = 0x8000_0000L;
+
+    /** Work for the members of a team. */
     @FunctionalInterface
     public interface Task {
         /**
-         * Runs this member's share.
+         * Runs this member's part: claims work until none is left. Members that join late find none.
          *
          * @param member  0 for the calling thread, 1..size-1 for the workers
          * @param members the team size
@@ -34,11 +41,12 @@ public final class ThreadTeam implements AutoCloseable {
     private final int size;
     private final Worker[] workers;
     private final int spins;
-    private final AtomicInteger pending = new AtomicInteger();
+    /** Run number, join state and active count of the current task, in one word so joining and closing race safely. */
+    private final AtomicLong gate = new AtomicLong(CLOSED);
     private volatile Task task;
-    private volatile long epoch;
     private volatile boolean closed;
     private volatile Throwable failure;
+    private long runs;
 
     /**
      * Starts {@code size - 1} daemon worker threads.
@@ -67,8 +75,9 @@ public final class ThreadTeam implements AutoCloseable {
     }
 
     /**
-     * Runs {@code t} on every member and waits for all. An exception thrown by any member is rethrown here
-     * (the first one) after all have finished.
+     * Runs {@code t} on the caller and on the workers that join before the caller has finished its part,
+     * and returns when all who joined are done. An exception thrown by any of them is rethrown here (the
+     * first one).
      */
     public void run(Task t) {
         if (closed) {
@@ -80,8 +89,8 @@ public final class ThreadTeam implements AutoCloseable {
         }
         failure = null;
         task = t;
-        pending.set(workers.length);
-        epoch++;
+        long run = ++runs;
+        gate.set(run << 32); // open, nobody inside; publishes the task
         for (Worker w : workers) {
             if (w.parked) {
                 LockSupport.unpark(w.thread);
@@ -92,15 +101,16 @@ public final class ThreadTeam implements AutoCloseable {
         } catch (Throwable e) {
             recordFailure(e);
         }
+        long g = gate.getAndUpdate(v -> v | CLOSED);
         int spin = 0;
-        while (pending.get() != 0) {
+        while ((g & ACTIVE_MASK) != 0) {
             if (++spin < 1_000_000) {
                 Thread.onSpinWait();
             } else {
                 Thread.yield();
             }
+            g = gate.get();
         }
-        task = null;
         Throwable f = failure;
         if (f != null) {
             failure = null;
@@ -142,6 +152,7 @@ public final class ThreadTeam implements AutoCloseable {
         final int index;
         Thread thread;
         volatile boolean parked;
+        /** The last run this worker has dealt with (joined or found closed). */
         long seen;
 
         Worker(int index) {
@@ -150,35 +161,56 @@ public final class ThreadTeam implements AutoCloseable {
 
         @Override
         public void run() {
-            while (true) {
-                int spin = 0;
-                long e;
-                while ((e = epoch) == seen) {
-                    if (closed) {
-                        return;
-                    }
-                    if (spin < spins) {
-                        spin++;
-                        Thread.onSpinWait();
-                    } else {
-                        parked = true;
-                        // Re-check after announcing: the caller unparks only workers it sees parked.
-                        if (epoch == seen && !closed) {
-                            LockSupport.park(this);
-                        }
-                        parked = false;
-                    }
+            while (!closed) {
+                long g = gate.get();
+                long run = g >>> 32;
+                if (run == seen) {
+                    waitForNext();
+                    continue;
                 }
-                seen = e;
-                Task t = task;
+                seen = run;
+                if (!join(run)) {
+                    continue; // closed before this worker got here: the others did the work
+                }
                 try {
+                    Task t = task;
                     if (t != null) {
                         t.run(index, size);
                     }
                 } catch (Throwable ex) {
                     recordFailure(ex);
                 } finally {
-                    pending.decrementAndGet();
+                    gate.decrementAndGet();
+                }
+            }
+        }
+
+        /** Joins run {@code run} if it is still open. */
+        private boolean join(long run) {
+            while (true) {
+                long g = gate.get();
+                if ((g >>> 32) != run || (g & CLOSED) != 0) {
+                    return false;
+                }
+                if (gate.compareAndSet(g, g + 1)) {
+                    return true;
+                }
+            }
+        }
+
+        private void waitForNext() {
+            int spin = 0;
+            while ((gate.get() >>> 32) == seen && !closed) {
+                if (spin < spins) {
+                    spin++;
+                    Thread.onSpinWait();
+                } else {
+                    parked = true;
+                    // Re-check after announcing: the caller unparks only workers it sees parked.
+                    if ((gate.get() >>> 32) == seen && !closed) {
+                        LockSupport.park(this);
+                    }
+                    parked = false;
                 }
             }
         }

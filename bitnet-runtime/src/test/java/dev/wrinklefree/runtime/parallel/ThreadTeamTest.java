@@ -10,20 +10,41 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ThreadTeamTest {
+    /** A task of {@code n} chunks claimed from a counter, each marking its slot. */
+    static final class Chunks implements ThreadTeam.Task {
+        final int[] done;
+        final AtomicInteger next = new AtomicInteger();
+        final AtomicLong members = new AtomicLong();
+
+        Chunks(int n) {
+            done = new int[n];
+        }
+
+        @Override
+        public void run(int member, int count) {
+            members.getAndUpdate(v -> v | (1L << member));
+            for (int c = next.getAndIncrement(); c < done.length; c = next.getAndIncrement()) {
+                done[c]++;
+            }
+        }
+    }
+
     @Test
-    void everyMemberRunsEveryTaskOnce() {
+    void everyChunkIsDoneExactlyOnce() {
         for (int size : new int[] {1, 2, 3, 5}) {
             try (ThreadTeam team = new ThreadTeam(size)) {
-                for (int round = 0; round < 2000; round++) {
-                    AtomicLong mask = new AtomicLong();
-                    AtomicInteger calls = new AtomicInteger();
-                    team.run((m, n) -> {
-                        assertEquals(size, n);
-                        mask.getAndUpdate(v -> v | (1L << m));
-                        calls.incrementAndGet();
-                    });
-                    assertEquals(size, calls.get(), "all members ran before run() returned");
-                    assertEquals((1L << size) - 1, mask.get());
+                long helped = 0;
+                for (int round = 0; round < 3000; round++) {
+                    Chunks c = new Chunks(1 + round % 97);
+                    team.run(c);
+                    for (int i = 0; i < c.done.length; i++) {
+                        assertEquals(1, c.done[i], "chunk " + i + " of round " + round);
+                    }
+                    assertTrue((c.members.get() & 1) == 1, "the caller always takes part");
+                    helped |= c.members.get();
+                }
+                if (size > 1) {
+                    assertTrue(helped > 1, "workers joined some runs");
                 }
             }
         }
@@ -34,11 +55,10 @@ class ThreadTeamTest {
         System.setProperty(ThreadTeam.SPIN_PROPERTY, "0");
         try (ThreadTeam team = new ThreadTeam(3)) {
             for (int round = 0; round < 200; round++) {
-                AtomicInteger calls = new AtomicInteger();
-                team.run((m, n) -> calls.incrementAndGet());
-                assertEquals(3, calls.get());
-                if (round % 50 == 0) {
-                    Thread.onSpinWait();
+                Chunks c = new Chunks(50);
+                team.run(c);
+                for (int d : c.done) {
+                    assertEquals(1, d);
                 }
             }
         } finally {
@@ -47,17 +67,17 @@ class ThreadTeamTest {
     }
 
     @Test
-    void aFailureInAWorkerReachesTheCaller() {
+    void aFailureReachesTheCallerAndTheTeamGoesOn() {
         try (ThreadTeam team = new ThreadTeam(2)) {
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> team.run((m, n) -> {
-                if (m == 1) {
-                    throw new IllegalStateException("boom in worker");
-                }
+                throw new IllegalStateException("boom in member " + m);
             }));
-            assertEquals("boom in worker", e.getMessage());
-            AtomicInteger calls = new AtomicInteger();
-            team.run((m, n) -> calls.incrementAndGet());
-            assertEquals(2, calls.get(), "the team still works after a failure");
+            assertTrue(e.getMessage().startsWith("boom in member"));
+            Chunks c = new Chunks(10);
+            team.run(c);
+            for (int d : c.done) {
+                assertEquals(1, d, "the team still works after a failure");
+            }
         }
     }
 
