@@ -130,6 +130,19 @@ public final class Session implements AutoCloseable {
         pos = 0;
     }
 
+    /**
+     * Keeps only the first {@code tokens} tokens of the conversation: the next token is evaluated at that
+     * position, attending to the cached ones before it (benchmarks repeat a step at a fixed context this way).
+     *
+     * @param tokens 0 to {@link #position()}
+     */
+    public void rewind(int tokens) {
+        if (tokens < 0 || tokens > pos) {
+            throw new IllegalArgumentException("can rewind to 0.." + pos + " tokens, not " + tokens);
+        }
+        pos = tokens;
+    }
+
     /** Logits of the last evaluated token, {@code vocabSize} floats; overwritten by the next call. */
     public float[] logits() {
         return logits;
