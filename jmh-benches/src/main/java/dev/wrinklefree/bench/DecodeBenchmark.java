@@ -46,7 +46,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Models are written once into {@code -Dwrinklefree.models=DIR} (default
  * {@code ${java.io.tmpdir}/wrinklefree-models}) as {@code <model>-<format>-<head>-s1.gguf} and reused.
- * The decoder's threads are the {@code threads} parameter (JMH itself runs one benchmark thread).
+ * The decoder's threads are the {@code threads} parameter (JMH itself runs one benchmark thread). A
+ * {@code -jvmArgsAppend} given to JMH replaces the one of {@code @Fork}: repeat
+ * {@code --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED} in it (the setup refuses to run
+ * the decoder's scalar fallback by accident).
  * The bitnet.cpp comparison of issue 5 is {@code -p model=bitnet-700m -p head=f16}.
  */
 @State(Scope.Benchmark)
@@ -94,6 +97,12 @@ public class DecodeBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
+        if (!Decoder.vectorized() && !"false".equals(System.getProperty("wrinklefree.decoder.vector"))) {
+            // A -jvmArgsAppend on JMH's command line replaces @Fork's, dropping --add-modules: refuse to time
+            // the scalar fallback by accident.
+            throw new IllegalStateException("the forked JVM lacks --add-modules=jdk.incubator.vector (pass it in"
+                    + " -jvmArgsAppend), or set -Dwrinklefree.decoder.vector=false to time the scalar path on purpose");
+        }
         Path file = modelFile(model, format, head);
         loaded = BitNetModel.open(file);
         decoder = Decoder.create(loaded, new DecoderOptions(Kernels.byName(backend), threads, TOKENS));

@@ -109,6 +109,15 @@ public final class Decoder implements AutoCloseable {
         return n;
     }
 
+    /**
+     * Whether the decoder's own dense work (LM head, attention, norms) runs on the Vector API. False when the
+     * {@code jdk.incubator.vector} module is not in the boot layer (add {@code --add-modules jdk.incubator.vector})
+     * or when {@code -Dwrinklefree.decoder.vector=false} forces the scalar path.
+     */
+    public static boolean vectorized() {
+        return Ops.VECTOR;
+    }
+
     /** A one-line description: model, kernel, threads, dense path. */
     public String describe() {
         return model + ", kernel " + kernel().name() + ", " + options.threads() + " thread(s), dense ops " + Ops.describe();

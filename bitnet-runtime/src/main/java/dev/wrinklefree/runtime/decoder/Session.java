@@ -352,12 +352,16 @@ public final class Session implements AutoCloseable {
         }
     }
 
-    /** Rows per chunk for dynamic splitting: about 8 chunks per thread, a multiple of the kernel's alignment. */
+    /**
+     * Rows per chunk for dynamic splitting: about 4 chunks per thread (so a thread that is late or slow costs
+     * little, while each kernel call stays large enough to amortize its fixed cost), a multiple of the kernel's
+     * row alignment.
+     */
     private static int chunkRows(int rows, int members, int align) {
         if (members == 1) {
             return rows;
         }
-        int target = Math.max(16, (rows + 8 * members - 1) / (8 * members));
+        int target = Math.max(64, (rows + 4 * members - 1) / (4 * members));
         return (target + align - 1) / align * align;
     }
 
