@@ -33,6 +33,7 @@ import java.util.Set;
  */
 public final class GgufWriter implements AutoCloseable {
     private static final int BUFFER_BYTES = 1 << 20;
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private final Path target;
     private final Path temp;
@@ -55,7 +56,18 @@ public final class GgufWriter implements AutoCloseable {
         this.target = target.toAbsolutePath();
         Path dir = this.target.getParent();
         Files.createDirectories(dir);
-        this.temp = Files.createTempFile(dir, "." + this.target.getFileName() + ".", ".part");
+        // Not Files.createTempFile: its 0600 permissions would stay on the finished file; createFile honours the umask.
+        Path t;
+        while (true) {
+            t = dir.resolve("." + this.target.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".part");
+            try {
+                Files.createFile(t);
+                break;
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // another writer picked the same name: draw again
+            }
+        }
+        this.temp = t;
         this.channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
         this.metadata = GgufMetadata.create(this.target);
     }
