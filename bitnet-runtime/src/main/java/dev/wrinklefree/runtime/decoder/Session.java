@@ -66,6 +66,7 @@ public final class Session implements AutoCloseable {
     private final GateUpTask gateUp = new GateUpTask();
     private final AttentionTask attention = new AttentionTask();
     private final HeadTask headTask = new HeadTask();
+    private final int[] oneToken = new int[1];
 
     private int pos;
 
@@ -178,8 +179,6 @@ public final class Session implements AutoCloseable {
         forward(oneToken, 0, 1, true);
         return logits;
     }
-
-    private final int[] oneToken = new int[1];
 
     private void checkFits(int n) {
         if (pos + n > ctx) {

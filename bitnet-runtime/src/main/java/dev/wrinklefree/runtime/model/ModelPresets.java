@@ -46,9 +46,9 @@ public final class ModelPresets {
         return c;
     }
 
-    /** All presets, in a stable order. */
+    /** All presets by id, in a stable order (read-only). */
     public static Map<String, ModelConfig> all() {
-        return Map.copyOf(PRESETS);
+        return java.util.Collections.unmodifiableMap(PRESETS);
     }
 
     /** Preset ids in a stable order. */

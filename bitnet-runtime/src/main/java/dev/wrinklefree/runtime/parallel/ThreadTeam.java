@@ -141,13 +141,6 @@ public final class ThreadTeam implements AutoCloseable {
         }
     }
 
-    /** First index of member {@code member}'s share of {@code n} items split evenly in multiples of {@code align}. */
-    public static int shareStart(int n, int member, int members, int align) {
-        long units = (n + (long) align - 1) / align;
-        long start = units * member / members * align;
-        return (int) Math.min(n, start);
-    }
-
     private final class Worker implements Runnable {
         final int index;
         Thread thread;

@@ -88,24 +88,4 @@ class ThreadTeamTest {
         assertThrows(IllegalStateException.class, () -> team.run((m, n) -> { }));
         assertThrows(IllegalArgumentException.class, () -> new ThreadTeam(0));
     }
-
-    @Test
-    void sharesCoverTheRangeInAlignedPieces() {
-        for (int n : new int[] {1, 7, 100, 2560, 6912}) {
-            for (int members = 1; members <= 4; members++) {
-                for (int align : new int[] {1, 4, 16}) {
-                    int prev = 0;
-                    for (int m = 0; m < members; m++) {
-                        int s = ThreadTeam.shareStart(n, m, members, align);
-                        int e = ThreadTeam.shareStart(n, m + 1, members, align);
-                        assertEquals(prev, s);
-                        assertTrue(s % align == 0 || s == n);
-                        assertTrue(e >= s);
-                        prev = e;
-                    }
-                    assertEquals(n, prev);
-                }
-            }
-        }
-    }
 }
