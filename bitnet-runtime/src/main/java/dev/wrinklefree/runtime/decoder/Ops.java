@@ -38,20 +38,48 @@ final class Ops {
         return VECTOR ? VectorOps.dot(a, aOff, b, bOff, n) : ScalarOps.dot(a, aOff, b, bOff, n);
     }
 
-    static float dotHalf(short[] k, int kOff, float[] q, int qOff, int n) {
-        return VECTOR ? VectorOps.dotHalf(k, kOff, q, qOff, n) : ScalarOps.dotHalf(k, kOff, q, qOff, n);
-    }
+    /** Positions per scoring block: {@link #scoresFourHeads} covers one block, {@link #scoresOneHead} four. */
+    static final int LANES = VECTOR ? VectorOps.L : 16;
 
-    static void weightedHalfSum(short[] v, int vOff, int stride, float[] p, int count, float[] out, int outOff, int d) {
+    static void scoresFourHeads(short[] kT, int kBase, int stride, float[] q, int qOff, int qStride, int d,
+                                float[] s, int sStride, int t0) {
         if (VECTOR) {
-            VectorOps.weightedHalfSum(v, vOff, stride, p, count, out, outOff, d);
+            VectorOps.scoresFourHeads(kT, kBase, stride, q, qOff, qStride, d, s, sStride, t0);
         } else {
-            ScalarOps.weightedHalfSum(v, vOff, stride, p, count, out, outOff, d);
+            ScalarOps.scoresFourHeads(kT, kBase, stride, q, qOff, qStride, d, s, sStride, t0, LANES);
         }
     }
 
-    static double expAndSum(float[] s, int n, float max) {
-        return VECTOR ? VectorOps.expAndSum(s, n, max) : ScalarOps.expAndSum(s, n, max);
+    static void scoresOneHead(short[] kT, int kBase, int stride, float[] q, int qOff, int d, float[] s, int sOff, int t0) {
+        if (VECTOR) {
+            VectorOps.scoresOneHead(kT, kBase, stride, q, qOff, d, s, sOff, t0);
+        } else {
+            ScalarOps.scoresOneHead(kT, kBase, stride, q, qOff, d, s, sOff, t0, 4 * LANES);
+        }
+    }
+
+    static void valuesFourHeads(short[] v, int vOff, int stride, float[] p, int pStride, int count, float[] out,
+                                int outOff, int d) {
+        if (VECTOR) {
+            VectorOps.valuesFourHeads(v, vOff, stride, p, pStride, count, out, outOff, d);
+        } else {
+            for (int h = 0; h < 4; h++) {
+                ScalarOps.valuesOneHead(v, vOff, stride, p, h * pStride, count, out, outOff + h * d, d);
+            }
+        }
+    }
+
+    static void valuesOneHead(short[] v, int vOff, int stride, float[] p, int pOff, int count, float[] out, int outOff,
+                              int d) {
+        if (VECTOR) {
+            VectorOps.valuesOneHead(v, vOff, stride, p, pOff, count, out, outOff, d);
+        } else {
+            ScalarOps.valuesOneHead(v, vOff, stride, p, pOff, count, out, outOff, d);
+        }
+    }
+
+    static double expAndSum(float[] s, int off, int n, float max) {
+        return VECTOR ? VectorOps.expAndSum(s, off, n, max) : ScalarOps.expAndSum(s, off, n, max);
     }
 
     static double sumOfSquares(float[] x, int off, int n) {

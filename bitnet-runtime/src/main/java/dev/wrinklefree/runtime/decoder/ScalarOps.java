@@ -54,27 +54,45 @@ final class ScalarOps {
         return sum;
     }
 
-    static float dotHalf(short[] k, int kOff, float[] q, int qOff, int n) {
-        float sum = 0;
-        for (int i = 0; i < n; i++) {
-            sum += scaledHalf(k[kOff + i]) * q[qOff + i];
+    static void scoresFourHeads(short[] kT, int kBase, int stride, float[] q, int qOff, int qStride, int d,
+                                float[] s, int sStride, int t0, int lanes) {
+        for (int h = 0; h < 4; h++) {
+            scoresOneHead(kT, kBase, stride, q, qOff + h * qStride, d, s, h * sStride, t0, lanes);
         }
-        return sum;
     }
 
-    static void weightedHalfSum(short[] v, int vOff, int stride, float[] p, int count, float[] out, int outOff, int d) {
-        for (int c = 0; c < d; c++) {
+    /** Scores of one head against {@code lanes} positions from {@code t0}, summed over the head dimension in order. */
+    static void scoresOneHead(short[] kT, int kBase, int stride, float[] q, int qOff, int d, float[] s, int sOff, int t0,
+                              int lanes) {
+        for (int t = t0; t < t0 + lanes; t++) {
+            float acc = 0;
+            for (int i = 0; i < d; i++) {
+                acc = Math.fma(scaledHalf(kT[kBase + i * stride + t]), q[qOff + i], acc);
+            }
+            s[sOff + t] = acc;
+        }
+    }
+
+    static void valuesOneHead(short[] v, int vOff, int stride, float[] p, int pOff, int count, float[] out, int outOff,
+                              int d) {
+        weightedHalfSumTail(v, vOff, stride, p, pOff, count, out, outOff, 0, d);
+    }
+
+    /** Columns {@code [from, to)} of one head's attention output, terms in order of {@code t}. */
+    static void weightedHalfSumTail(short[] v, int vOff, int stride, float[] p, int pOff, int count, float[] out,
+                                    int outOff, int from, int to) {
+        for (int c = from; c < to; c++) {
             float acc = 0;
             for (int t = 0; t < count; t++) {
-                acc = Math.fma(scaledHalf(v[vOff + t * stride + c]), p[t], acc);
+                acc = Math.fma(scaledHalf(v[vOff + t * stride + c]), p[pOff + t], acc);
             }
             out[outOff + c] = acc;
         }
     }
 
-    static double expAndSum(float[] s, int n, float max) {
+    static double expAndSum(float[] s, int off, int n, float max) {
         double sum = 0;
-        for (int t = 0; t < n; t++) {
+        for (int t = off; t < off + n; t++) {
             float e = (float) Math.exp(s[t] - max);
             s[t] = e;
             sum += e;

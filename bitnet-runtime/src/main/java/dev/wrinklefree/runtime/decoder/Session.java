@@ -40,6 +40,8 @@ public final class Session implements AutoCloseable {
     private final int ropeDims;
     private final int groups;
     private final float attnScale;
+    private final int ctxPad;
+    private final int headsPerItem;
     private final float thetaScale;
 
     private final float[] x;
@@ -53,7 +55,9 @@ public final class Session implements AutoCloseable {
     private final float[] up;
     private final float[] cos;
     private final float[] sin;
-    private final short[][] kCache;
+    /** K cache, transposed per layer: value {@code d} of KV head {@code g} at position {@code t} is at {@code (g*headDim + d)*ctxPad + t}. */
+    private final short[][] kCacheT;
+    /** V cache per layer, row per position: {@code t*kvDim + g*headDim + d}. */
     private final short[][] vCache;
     private final QuantizedActivations actHidden;
     private final QuantizedActivations actQuery;
@@ -100,13 +104,17 @@ public final class Session implements AutoCloseable {
         up = new float[batch * ffn];
         cos = new float[batch * Math.max(1, ropeDims / 2)];
         sin = new float[batch * Math.max(1, ropeDims / 2)];
-        kCache = new short[cfg.layers()][Math.multiplyExact(ctx, kvDim)];
+        // Positions padded to a whole number of scoring blocks: blocks past the last position compute lanes that
+        // are never read.
+        ctxPad = (ctx + 4 * Ops.LANES - 1) / (4 * Ops.LANES) * (4 * Ops.LANES);
+        headsPerItem = groups % 4 == 0 ? 4 : 1;
+        kCacheT = new short[cfg.layers()][Math.multiplyExact(ctxPad, kvDim)];
         vCache = new short[cfg.layers()][Math.multiplyExact(ctx, kvDim)];
         TernaryFormat fmt = model.format();
         actHidden = QuantizedActivations.allocate(fmt, hidden, batch);
         actQuery = qDim == hidden ? actHidden : QuantizedActivations.allocate(fmt, qDim, batch);
         actFfn = QuantizedActivations.allocate(fmt, ffn, batch);
-        scores = new float[team.size()][ctx];
+        scores = new float[team.size()][headsPerItem * ctxPad];
         logits = new float[cfg.vocabSize()];
         head = new LmHead(model.head());
     }
@@ -230,7 +238,10 @@ public final class Session implements AutoCloseable {
                 for (int h = 0; h < cfg.kvHeads(); h++) {
                     rope(k, i * kvDim + h * headDim, i);
                 }
-                toHalf(k, i * kvDim, kCache[l], p * kvDim, kvDim);
+                short[] kt = kCacheT[l];
+                for (int j = 0; j < kvDim; j++) {
+                    kt[j * ctxPad + p] = Float.floatToFloat16(k[i * kvDim + j]);
+                }
                 toHalf(v, i * kvDim, vCache[l], p * kvDim, kvDim);
                 for (int j = i * qDim; j < (i + 1) * qDim; j++) {
                     q[j] = Float.float16ToFloat(Float.floatToFloat16(q[j])) * Ops.HALF_SCALE;
@@ -457,11 +468,14 @@ public final class Session implements AutoCloseable {
         }
     }
 
-    /** Causal attention over the F16 cache, one (token, head) pair per work item. */
+    /**
+     * Causal attention over the F16 cache. A work item is one token and a block of query heads that share a
+     * key/value head: four at a time when the group size allows it (they share every widened K and V vector),
+     * else one.
+     */
     private final class AttentionTask implements ThreadTeam.Task {
         int layer;
         int t0;
-        int t1;
         boolean roundP;
         int items;
         final AtomicInteger next = new AtomicInteger();
@@ -469,39 +483,62 @@ public final class Session implements AutoCloseable {
         void set(int l, int from, int to, boolean singleToken) {
             layer = l;
             t0 = from;
-            t1 = to;
             roundP = singleToken;
-            items = (to - from) * cfg.heads();
+            items = (to - from) * (cfg.heads() / headsPerItem);
             next.set(0);
         }
 
         @Override
         public void run(int member, int members) {
             float[] s = scores[member];
-            short[] kc = kCache[layer];
+            short[] kt = kCacheT[layer];
             short[] vc = vCache[layer];
-            int heads = cfg.heads();
+            int blocks = cfg.heads() / headsPerItem;
             for (int it = next.getAndIncrement(); it < items; it = next.getAndIncrement()) {
-                int i = t0 + it / heads;
-                int h = it % heads;
+                int i = t0 + it / blocks;
+                int h0 = (it % blocks) * headsPerItem;
                 int kvLen = pos + i + 1;
-                int qOff = i * qDim + h * headDim;
-                int kvOff = (h / groups) * headDim;
-                float max = Float.NEGATIVE_INFINITY;
-                for (int t = 0; t < kvLen; t++) {
-                    float e = Ops.dotHalf(kc, t * kvDim + kvOff, q, qOff, headDim) * attnScale;
-                    s[t] = e;
-                    max = Math.max(max, e);
-                }
-                float inv = (float) (1.0 / Ops.expAndSum(s, kvLen, max));
-                for (int t = 0; t < kvLen; t++) {
-                    float p = s[t] * inv;
-                    if (roundP) {
-                        p = Float.float16ToFloat(Float.floatToFloat16(p));
+                int qOff = i * qDim + h0 * headDim;
+                int g = h0 / groups;
+                int kBase = g * headDim * ctxPad;
+                if (headsPerItem == 4) {
+                    for (int t = 0; t < kvLen; t += Ops.LANES) {
+                        Ops.scoresFourHeads(kt, kBase, ctxPad, q, qOff, headDim, headDim, s, ctxPad, t);
                     }
-                    s[t] = p * Ops.HALF_SCALE;
+                } else {
+                    for (int t = 0; t < kvLen; t += 4 * Ops.LANES) {
+                        Ops.scoresOneHead(kt, kBase, ctxPad, q, qOff, headDim, s, 0, t);
+                    }
                 }
-                Ops.weightedHalfSum(vc, kvOff, kvDim, s, kvLen, att, qOff, headDim);
+                for (int h = 0; h < headsPerItem; h++) {
+                    softmax(s, h * ctxPad, kvLen);
+                }
+                if (headsPerItem == 4) {
+                    Ops.valuesFourHeads(vc, g * headDim, kvDim, s, ctxPad, kvLen, att, qOff, headDim);
+                } else {
+                    Ops.valuesOneHead(vc, g * headDim, kvDim, s, 0, kvLen, att, qOff, headDim);
+                }
+            }
+        }
+
+        /**
+         * Scaled scores to probabilities in place, as ggml's soft_max: {@code exp(x*scale - max)} summed in double,
+         * times {@code (float) (1/sum)}; rounded to F16 for a single-token step; pre-scaled for the F16 value sums.
+         */
+        private void softmax(float[] s, int off, int n) {
+            float max = Float.NEGATIVE_INFINITY;
+            for (int t = off; t < off + n; t++) {
+                float e = s[t] * attnScale;
+                s[t] = e;
+                max = Math.max(max, e);
+            }
+            float inv = (float) (1.0 / Ops.expAndSum(s, off, n, max));
+            for (int t = off; t < off + n; t++) {
+                float p = s[t] * inv;
+                if (roundP) {
+                    p = Float.float16ToFloat(Float.floatToFloat16(p));
+                }
+                s[t] = p * Ops.HALF_SCALE;
             }
         }
     }

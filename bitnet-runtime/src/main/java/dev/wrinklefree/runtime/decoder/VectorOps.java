@@ -130,64 +130,132 @@ final class VectorOps {
         return sum;
     }
 
-    /** {@code sum_i f16(k[kOff+i]) * q[qOff+i]}, halves held in a short array, {@code q} pre-scaled by 2^112. */
-    static float dotHalf(short[] k, int kOff, float[] q, int qOff, int n) {
-        FloatVector acc0 = FloatVector.zero(F);
-        FloatVector acc1 = FloatVector.zero(F);
-        int i = 0;
-        for (; i + 2 * L <= n; i += 2 * L) {
-            acc0 = scaledHalf(ShortVector.fromArray(S_HALF, k, kOff + i)).fma(FloatVector.fromArray(F, q, qOff + i), acc0);
-            acc1 = scaledHalf(ShortVector.fromArray(S_HALF, k, kOff + i + L))
-                    .fma(FloatVector.fromArray(F, q, qOff + i + L), acc1);
+    /**
+     * Attention scores of four query heads against {@code L} cached positions: for each head {@code h},
+     * {@code s[h*sStride + t0 + j] = sum_i q[qOff + h*qStride + i] * K[i][t0 + j]}, {@code j < L}, where the K
+     * cache is transposed ({@code kT[kBase + i*stride + t]}, scaled halves) and {@code q} is pre-scaled by
+     * 2^112. Four heads share each widened K vector and give four independent accumulation chains.
+     */
+    static void scoresFourHeads(short[] kT, int kBase, int stride, float[] q, int qOff, int qStride, int d,
+                                float[] s, int sStride, int t0) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        FloatVector a2 = FloatVector.zero(F);
+        FloatVector a3 = FloatVector.zero(F);
+        for (int i = 0; i < d; i++) {
+            FloatVector k = scaledHalf(ShortVector.fromArray(S_HALF, kT, kBase + i * stride + t0));
+            a0 = k.fma(FloatVector.broadcast(F, q[qOff + i]), a0);
+            a1 = k.fma(FloatVector.broadcast(F, q[qOff + qStride + i]), a1);
+            a2 = k.fma(FloatVector.broadcast(F, q[qOff + 2 * qStride + i]), a2);
+            a3 = k.fma(FloatVector.broadcast(F, q[qOff + 3 * qStride + i]), a3);
         }
-        for (; i + L <= n; i += L) {
-            acc0 = scaledHalf(ShortVector.fromArray(S_HALF, k, kOff + i)).fma(FloatVector.fromArray(F, q, qOff + i), acc0);
+        a0.intoArray(s, t0);
+        a1.intoArray(s, sStride + t0);
+        a2.intoArray(s, 2 * sStride + t0);
+        a3.intoArray(s, 3 * sStride + t0);
+    }
+
+    /** Scores of one query head against {@code 4L} cached positions from {@code t0} (four chains of L positions). */
+    static void scoresOneHead(short[] kT, int kBase, int stride, float[] q, int qOff, int d, float[] s, int sOff, int t0) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        FloatVector a2 = FloatVector.zero(F);
+        FloatVector a3 = FloatVector.zero(F);
+        for (int i = 0; i < d; i++) {
+            int b = kBase + i * stride + t0;
+            FloatVector qi = FloatVector.broadcast(F, q[qOff + i]);
+            a0 = scaledHalf(ShortVector.fromArray(S_HALF, kT, b)).fma(qi, a0);
+            a1 = scaledHalf(ShortVector.fromArray(S_HALF, kT, b + L)).fma(qi, a1);
+            a2 = scaledHalf(ShortVector.fromArray(S_HALF, kT, b + 2 * L)).fma(qi, a2);
+            a3 = scaledHalf(ShortVector.fromArray(S_HALF, kT, b + 3 * L)).fma(qi, a3);
         }
-        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            sum += ScalarOps.scaledHalf(k[kOff + i]) * q[qOff + i];
-        }
-        return sum;
+        a0.intoArray(s, sOff + t0);
+        a1.intoArray(s, sOff + t0 + L);
+        a2.intoArray(s, sOff + t0 + 2 * L);
+        a3.intoArray(s, sOff + t0 + 3 * L);
     }
 
     /**
-     * {@code out[outOff+c] = sum_t p[t] * f16(v[vOff + t*stride + c])} for {@code c < d}, {@code t < count}, with
-     * {@code p} pre-scaled by 2^112; each output sums its terms in order of {@code t} with one fused multiply-add
-     * per term.
+     * Attention outputs of four heads sharing a V cache: {@code out[outOff + h*d + c] = sum_t p[h*pStride + t] *
+     * V[vOff + t*stride + c]} for {@code c < d}, {@code t < count}; {@code p} pre-scaled by 2^112, terms summed in
+     * order of {@code t}, one fused multiply-add each.
      */
-    static void weightedHalfSum(short[] v, int vOff, int stride, float[] p, int count, float[] out, int outOff, int d) {
+    static void valuesFourHeads(short[] v, int vOff, int stride, float[] p, int pStride, int count, float[] out,
+                                int outOff, int d) {
         int c = 0;
         for (; c + L <= d; c += L) {
-            FloatVector acc = FloatVector.zero(F);
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a1 = FloatVector.zero(F);
+            FloatVector a2 = FloatVector.zero(F);
+            FloatVector a3 = FloatVector.zero(F);
             for (int t = 0; t < count; t++) {
-                acc = scaledHalf(ShortVector.fromArray(S_HALF, v, vOff + t * stride + c)).fma(FloatVector.broadcast(F, p[t]), acc);
+                FloatVector x = scaledHalf(ShortVector.fromArray(S_HALF, v, vOff + t * stride + c));
+                a0 = x.fma(FloatVector.broadcast(F, p[t]), a0);
+                a1 = x.fma(FloatVector.broadcast(F, p[pStride + t]), a1);
+                a2 = x.fma(FloatVector.broadcast(F, p[2 * pStride + t]), a2);
+                a3 = x.fma(FloatVector.broadcast(F, p[3 * pStride + t]), a3);
             }
-            acc.intoArray(out, outOff + c);
+            a0.intoArray(out, outOff + c);
+            a1.intoArray(out, outOff + d + c);
+            a2.intoArray(out, outOff + 2 * d + c);
+            a3.intoArray(out, outOff + 3 * d + c);
         }
-        for (; c < d; c++) {
-            float acc = 0;
+        for (int h = 0; h < 4 && c < d; h++) {
+            ScalarOps.weightedHalfSumTail(v, vOff, stride, p, h * pStride, count, out, outOff + h * d, c, d);
+        }
+    }
+
+    /** One head's outputs, four column chunks at a time: {@code out[outOff + c] = sum_t p[t] * V[vOff + t*stride + c]}. */
+    static void valuesOneHead(short[] v, int vOff, int stride, float[] p, int pOff, int count, float[] out, int outOff,
+                              int d) {
+        int c = 0;
+        for (; c + 4 * L <= d; c += 4 * L) {
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a1 = FloatVector.zero(F);
+            FloatVector a2 = FloatVector.zero(F);
+            FloatVector a3 = FloatVector.zero(F);
             for (int t = 0; t < count; t++) {
-                acc = Math.fma(ScalarOps.scaledHalf(v[vOff + t * stride + c]), p[t], acc);
+                int b = vOff + t * stride + c;
+                FloatVector pt = FloatVector.broadcast(F, p[pOff + t]);
+                a0 = scaledHalf(ShortVector.fromArray(S_HALF, v, b)).fma(pt, a0);
+                a1 = scaledHalf(ShortVector.fromArray(S_HALF, v, b + L)).fma(pt, a1);
+                a2 = scaledHalf(ShortVector.fromArray(S_HALF, v, b + 2 * L)).fma(pt, a2);
+                a3 = scaledHalf(ShortVector.fromArray(S_HALF, v, b + 3 * L)).fma(pt, a3);
             }
-            out[outOff + c] = acc;
+            a0.intoArray(out, outOff + c);
+            a1.intoArray(out, outOff + c + L);
+            a2.intoArray(out, outOff + c + 2 * L);
+            a3.intoArray(out, outOff + c + 3 * L);
+        }
+        for (; c + L <= d; c += L) {
+            FloatVector a0 = FloatVector.zero(F);
+            for (int t = 0; t < count; t++) {
+                a0 = scaledHalf(ShortVector.fromArray(S_HALF, v, vOff + t * stride + c))
+                        .fma(FloatVector.broadcast(F, p[pOff + t]), a0);
+            }
+            a0.intoArray(out, outOff + c);
+        }
+        if (c < d) {
+            ScalarOps.weightedHalfSumTail(v, vOff, stride, p, pOff, count, out, outOff, c, d);
         }
     }
 
     /**
-     * Softmax numerators in place: {@code s[t] = exp(s[t] - max)} for {@code t < n}; returns their sum in double.
+     * Softmax numerators in place: {@code s[t] = exp(s[t] - max)} for {@code off <= t < off + n}; returns their sum in double.
      */
-    static double expAndSum(float[] s, int n, float max) {
+    static double expAndSum(float[] s, int off, int n, float max) {
         DoubleVector acc = DoubleVector.zero(D);
         DoubleVector acc1 = DoubleVector.zero(D);
-        int t = 0;
-        for (; t + L <= n; t += L) {
+        int t = off;
+        int end = off + n;
+        for (; t + L <= end; t += L) {
             FloatVector e = FloatVector.fromArray(F, s, t).sub(max).lanewise(VectorOperators.EXP);
             e.intoArray(s, t);
             acc = acc.add(e.convertShape(VectorOperators.F2D, D, 0));
             acc1 = acc1.add(e.convertShape(VectorOperators.F2D, D, 1));
         }
         double sum = acc.add(acc1).reduceLanes(VectorOperators.ADD);
-        for (; t < n; t++) {
+        for (; t < end; t++) {
             float e = (float) Math.exp(s[t] - max);
             s[t] = e;
             sum += e;

@@ -33,7 +33,6 @@ class ThreadTeamTest {
     void everyChunkIsDoneExactlyOnce() {
         for (int size : new int[] {1, 2, 3, 5}) {
             try (ThreadTeam team = new ThreadTeam(size)) {
-                long helped = 0;
                 for (int round = 0; round < 3000; round++) {
                     Chunks c = new Chunks(1 + round % 97);
                     team.run(c);
@@ -41,11 +40,28 @@ class ThreadTeamTest {
                         assertEquals(1, c.done[i], "chunk " + i + " of round " + round);
                     }
                     assertTrue((c.members.get() & 1) == 1, "the caller always takes part");
-                    helped |= c.members.get();
                 }
-                if (size > 1) {
-                    assertTrue(helped > 1, "workers joined some runs");
-                }
+            }
+        }
+    }
+
+    @Test
+    void workersJoinAnOpenRun() {
+        try (ThreadTeam team = new ThreadTeam(3)) {
+            for (int round = 0; round < 20; round++) {
+                AtomicInteger joined = new AtomicInteger();
+                team.run((m, n) -> {
+                    if (m != 0) {
+                        joined.incrementAndGet();
+                        return;
+                    }
+                    // The caller keeps the run open until a worker has joined (or gives up after 10 s).
+                    long end = System.nanoTime() + 10_000_000_000L;
+                    while (joined.get() == 0 && System.nanoTime() < end) {
+                        Thread.onSpinWait();
+                    }
+                });
+                assertTrue(joined.get() >= 1, "a worker joined round " + round);
             }
         }
     }
