@@ -20,7 +20,8 @@ final class LmHead {
     private final DenseMatrix w;
     private final int cols;
     private final float[] xf;
-    private final byte[] xq;
+    /** Q8_0 quants of the input, held as floats (exact small integers) for the vector dot. */
+    private final float[] xq;
     private final float[] xd;
     private final QuantizedActivations q8k;
 
@@ -28,7 +29,7 @@ final class LmHead {
         this.w = w;
         this.cols = w.cols();
         this.xf = new float[cols];
-        this.xq = new byte[cols];
+        this.xq = new float[cols];
         this.xd = new float[Math.max(1, cols / 32)];
         this.q8k = switch (w.type()) {
             case Q6_K -> QuantizedActivations.allocate(ActivationFormat.Q8_K, cols, 1);
@@ -112,7 +113,7 @@ final class LmHead {
      * ggml's AVX2 {@code quantize_row_q8_0}: per 32-block {@code d = amax/127} stored as F16,
      * {@code q = round_to_nearest_even(x * 127/amax)}. {@code xd} receives the F16-rounded scales.
      */
-    static void quantizeQ8_0(float[] x, int off, int n, byte[] q, float[] d) {
+    static void quantizeQ8_0(float[] x, int off, int n, float[] q, float[] d) {
         for (int b = 0; b < n / 32; b++) {
             float amax = 0;
             for (int j = 0; j < 32; j++) {
@@ -121,7 +122,7 @@ final class LmHead {
             d[b] = Fp16.toFloat(Fp16.fromFloat(amax / 127f));
             float id = amax != 0 ? 127f / amax : 0f;
             for (int j = 0; j < 32; j++) {
-                q[32 * b + j] = (byte) Math.rint(x[off + 32 * b + j] * id);
+                q[32 * b + j] = (float) Math.rint(x[off + 32 * b + j] * id);
             }
         }
     }

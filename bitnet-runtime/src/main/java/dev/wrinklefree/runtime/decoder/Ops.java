@@ -30,7 +30,7 @@ final class Ops {
         return VECTOR ? VectorOps.dotF32(w, off, x, xOff, n) : ScalarOps.dotF32(w, off, x, xOff, n);
     }
 
-    static float dotQ8_0(MemorySegment w, long off, byte[] xq, float[] xd, int blocks) {
+    static float dotQ8_0(MemorySegment w, long off, float[] xq, float[] xd, int blocks) {
         return VECTOR ? VectorOps.dotQ8_0(w, off, xq, xd, blocks) : ScalarOps.dotQ8_0(w, off, xq, xd, blocks);
     }
 

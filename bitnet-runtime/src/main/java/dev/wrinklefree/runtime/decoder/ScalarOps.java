@@ -33,11 +33,11 @@ final class ScalarOps {
         return sum;
     }
 
-    static float dotQ8_0(MemorySegment w, long off, byte[] xq, float[] xd, int blocks) {
+    static float dotQ8_0(MemorySegment w, long off, float[] xq, float[] xd, int blocks) {
         float sum = 0;
         for (int b = 0; b < blocks; b++) {
             long o = off + 34L * b;
-            int s = 0;
+            float s = 0;
             for (int j = 0; j < 32; j++) {
                 s += w.get(ValueLayout.JAVA_BYTE, o + 2 + j) * xq[32 * b + j];
             }

@@ -31,8 +31,8 @@ final class VectorOps {
     static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
     static final int L = F.length();
     static final VectorSpecies<Short> S_HALF = ShortVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(L * 16));
-    static final VectorSpecies<Short> S_FULL = ShortVector.SPECIES_PREFERRED;
-    static final VectorSpecies<Byte> B_HALF = ByteVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(L * 16));
+    /** Bytes, as many lanes as a float vector has. */
+    static final VectorSpecies<Byte> B_LANES = ByteVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(L * 8));
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
     private VectorOps() {
@@ -84,31 +84,40 @@ final class VectorOps {
     }
 
     /**
-     * ggml Q8_0 x Q8_0: per 32-block, the exact int dot of the quants times {@code d_w * d_x}, summed in float.
+     * ggml Q8_0 x Q8_0: per 32-block the dot of the quants times {@code d_w * d_x}, accumulated in float lanes
+     * (as ggml's AVX2 code: lane sums of a few products, exact, times the block scale).
      *
      * @param w      row bytes: blocks of {@code d:f16, qs[32]}
-     * @param xq     the activation quants (Q8_0, 32 per block)
+     * @param xq     the activation quants (Q8_0, 32 per block) as floats (exact small integers)
      * @param xd     the activation block scales (already F16-rounded, as floats)
      * @param blocks blocks in the row
      */
-    static float dotQ8_0(MemorySegment w, long off, byte[] xq, float[] xd, int blocks) {
-        FloatVector acc = FloatVector.zero(F);
-        for (int b = 0; b < blocks; b++) {
-            long o = off + 34L * b;
-            FloatVector s = FloatVector.broadcast(F, Float.float16ToFloat(w.get(I16, o)) * xd[b]);
-            for (int c = 0; c < 32; c += 2 * L) {
-                ShortVector ws = (ShortVector) ByteVector.fromMemorySegment(B_HALF, w, o + 2 + c, LE)
-                        .convertShape(VectorOperators.B2S, S_FULL, 0);
-                ShortVector xs = (ShortVector) ByteVector.fromArray(B_HALF, xq, 32 * b + c)
-                        .convertShape(VectorOperators.B2S, S_FULL, 0);
-                IntVector p = ws.mul(xs).reinterpretAsInts();
-                // Each int lane holds two 16-bit products: add the sign-extended halves.
-                IntVector pairs = p.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                        .add(p.lanewise(VectorOperators.ASHR, 16));
-                acc = ((FloatVector) pairs.convert(VectorOperators.I2F, 0)).fma(s, acc);
-            }
+    static float dotQ8_0(MemorySegment w, long off, float[] xq, float[] xd, int blocks) {
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        int b = 0;
+        for (; b + 1 < blocks; b += 2) {
+            acc0 = q8Block(w, off + 34L * b, xq, 32 * b).fma(
+                    FloatVector.broadcast(F, Float.float16ToFloat(w.get(I16, off + 34L * b)) * xd[b]), acc0);
+            acc1 = q8Block(w, off + 34L * (b + 1), xq, 32 * (b + 1)).fma(
+                    FloatVector.broadcast(F, Float.float16ToFloat(w.get(I16, off + 34L * (b + 1))) * xd[b + 1]), acc1);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        if (b < blocks) {
+            acc0 = q8Block(w, off + 34L * b, xq, 32 * b).fma(
+                    FloatVector.broadcast(F, Float.float16ToFloat(w.get(I16, off + 34L * b)) * xd[b]), acc0);
+        }
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    }
+
+    /** Lane sums of one block's 32 quant products (each lane sums 32/L products, exactly). */
+    private static FloatVector q8Block(MemorySegment w, long o, float[] xq, int x0) {
+        FloatVector t = ((FloatVector) ByteVector.fromMemorySegment(B_LANES, w, o + 2, LE)
+                .convertShape(VectorOperators.B2F, F, 0)).mul(FloatVector.fromArray(F, xq, x0));
+        for (int c = L; c < 32; c += L) {
+            t = ((FloatVector) ByteVector.fromMemorySegment(B_LANES, w, o + 2 + c, LE)
+                    .convertShape(VectorOperators.B2F, F, 0)).fma(FloatVector.fromArray(F, xq, x0 + c), t);
+        }
+        return t;
     }
 
     /** {@code sum_i a[aOff+i] * b[bOff+i]}. */
