@@ -13,6 +13,10 @@ import picocli.CommandLine.Command;
         description = "Measures what 1.58-bit (ternary) LLM inference costs, and makes it cheaper.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                HardwareCommand.class,
+                ReportCommand.class,
+                CompareCommand.class,
+                BenchCommand.class,
                 MakeModelCommand.class,
                 GenerateCommand.class,
         })
@@ -26,12 +30,30 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns the exit code (for tests). */
     public static int run(String... args) {
+        return run(null, null, args);
+    }
+
+    /** Runs the command line writing to {@code out} and {@code err} (null: standard streams); returns the exit code. */
+    static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new Main());
+        if (out != null) {
+            cl.setOut(out);
+        }
+        if (err != null) {
+            cl.setErr(err);
+        }
+        cl.setParameterExceptionHandler((ex, a) -> {
+            CommandLine cmd = ex.getCommandLine();
+            cmd.getErr().println("wrinklefree " + cmd.getCommandName() + ": " + oneLine(ex) + " (see --help)");
+            cmd.getErr().flush();
+            return 2;
+        });
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             if (Boolean.getBoolean("wrinklefree.debug")) {
                 ex.printStackTrace(cmd.getErr());
             }
             cmd.getErr().println("wrinklefree " + cmd.getCommandName() + ": " + oneLine(ex));
+            cmd.getErr().flush();
             return ex instanceof IllegalArgumentException ? 2 : 1;
         });
         return cl.execute(args);
