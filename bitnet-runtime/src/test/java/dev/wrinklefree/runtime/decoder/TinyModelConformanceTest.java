@@ -2,6 +2,9 @@ package dev.wrinklefree.runtime.decoder;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wrinklefree.kernels.KernelProvider;
+import dev.wrinklefree.kernels.Kernels;
+import dev.wrinklefree.kernels.TernaryKernel;
 import dev.wrinklefree.runtime.generate.Sampler;
 import dev.wrinklefree.runtime.model.BitNetModel;
 import org.junit.jupiter.api.DynamicTest;
@@ -147,21 +150,38 @@ class TinyModelConformanceTest {
         }
     }
 
+    /** Every kernel backend usable on this machine (scalar always; vector and native when built and supported). */
+    static List<TernaryKernel> kernels() {
+        List<TernaryKernel> out = new ArrayList<>();
+        for (KernelProvider p : Kernels.providers()) {
+            if (p.unavailableReason().isEmpty()) {
+                out.add(p.create());
+            }
+        }
+        return out;
+    }
+
     @TestFactory
-    Stream<DynamicTest> tinyModelsMatchBitnetCpp() throws IOException {
-        return cases().stream().map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), () -> check(p, 1)));
+    Stream<DynamicTest> tinyModelsMatchBitnetCppOnEveryBackend() throws IOException {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (TernaryKernel k : kernels()) {
+            for (Path p : cases()) {
+                tests.add(DynamicTest.dynamicTest(p.getFileName() + " (" + k.name() + ")", () -> check(p, k, 1)));
+            }
+        }
+        return tests.stream();
     }
 
     @TestFactory
     Stream<DynamicTest> tinyModelsMatchWithTwoThreads() throws IOException {
-        return cases().stream().limit(1).map(p -> DynamicTest.dynamicTest(p.getFileName().toString() + " (2 threads)",
-                () -> check(p, 2)));
+        return cases().stream().map(p -> DynamicTest.dynamicTest(p.getFileName().toString() + " (2 threads)",
+                () -> check(p, Kernels.preferred(), 2)));
     }
 
-    static void check(Path gguf, int threads) throws IOException {
+    static void check(Path gguf, TernaryKernel kernel, int threads) throws IOException {
         JsonNode exp = read(expectedFor(gguf));
         try (BitNetModel model = BitNetModel.open(gguf);
-             Decoder dec = Decoder.create(model, DecoderOptions.defaults().withThreads(threads))) {
+             Decoder dec = Decoder.create(model, DecoderOptions.defaults().withKernel(kernel).withThreads(threads))) {
             int[] prompt = model.tokenizer().encode(exp.get("prompt").asText(), exp.get("add_bos").asBoolean(), true);
             assertArrayEquals(ints(exp.get("prompt_tokens")), prompt, gguf + ": prompt tokens");
 
