@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
                 ReportCommand.class,
                 CompareCommand.class,
                 BenchCommand.class,
+                MakeModelCommand.class,
+                GenerateCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -59,10 +59,11 @@ public class TernaryMatmulBenchmark {
     static final long COLD_BYTES = Long.getLong("wrinklefree.bench.coldBytes", 1L << 30);
 
     /**
-     * Kernel name as {@code Kernels.byName} takes it: {@code scalar}, {@code vector}, {@code vector:lut}, ...;
-     * a native backend is measured with {@code -p backend=native,native:<isa>} once its provider exists.
+     * Kernel name as {@code Kernels.byName} takes it: scalar, vector, vector:lut, ..., native (its best ISA path)
+     * or one native path: native:avx512vnni, native:avx512vnni256, native:avx512bw, native:avx2, native:avxvnni,
+     * native:scalar (compare them in one run with {@code -p backend=native:avx512vnni,native:avx2,...}).
      */
-    @Param({"scalar", "vector"})
+    @Param({"scalar", "vector", "native"})
     public String backend;
 
     @Param({"TQ2_0", "TQ1_0", "I2_S"})

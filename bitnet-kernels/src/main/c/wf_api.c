@@ -1,0 +1,331 @@
+/*
+ * The library's exported API, called from Java through FFM (dev.wrinklefree.kernels.ffm.NativeLibrary):
+ * version, CPU features from cpuid, the ISA paths compiled in, the matmul dispatcher, and two helpers for
+ * benchmarks (an empty call and a memory-read loop). Compiled for the baseline of the target (x86-64:
+ * SSE2 only), so it loads and answers on any CPU; kernels run only where their ISA is present.
+ */
+#include "wf_internal.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__x86_64__)
+#include <cpuid.h>
+#include <emmintrin.h>
+#endif
+
+#define WF_API __attribute__((visibility("default")))
+
+/* Bumped whenever a signature below changes; the Java side refuses a library with another version. */
+#define WF_ABI_VERSION 1
+
+/* CPU feature bits reported to Java (dev.wrinklefree.kernels.ffm.CpuFeatures). */
+enum {
+    WF_CPU_SSE2 = 1 << 0,
+    WF_CPU_SSSE3 = 1 << 1,
+    WF_CPU_AVX = 1 << 2,
+    WF_CPU_AVX2 = 1 << 3,
+    WF_CPU_FMA = 1 << 4,
+    WF_CPU_F16C = 1 << 5,
+    WF_CPU_AVX512F = 1 << 6,
+    WF_CPU_AVX512BW = 1 << 7,
+    WF_CPU_AVX512VL = 1 << 8,
+    WF_CPU_AVX512VNNI = 1 << 9,
+    WF_CPU_AVXVNNI = 1 << 10,
+    WF_CPU_OS_YMM = 1 << 11,   /* the OS saves YMM state (XCR0 bits 1, 2) */
+    WF_CPU_OS_ZMM = 1 << 12    /* the OS saves opmask and ZMM state (XCR0 bits 5, 6, 7) */
+};
+
+/* build.sh sets WF_HAVE_<ISA>=0 when the compiler lacks that ISA's flags; x86-64 builds have all by default. */
+#if defined(__x86_64__)
+#ifndef WF_HAVE_AVX2
+#define WF_HAVE_AVX2 1
+#endif
+#ifndef WF_HAVE_AVXVNNI
+#define WF_HAVE_AVXVNNI 1
+#endif
+#ifndef WF_HAVE_AVX512BW
+#define WF_HAVE_AVX512BW 1
+#endif
+#ifndef WF_HAVE_AVX512VNNI
+#define WF_HAVE_AVX512VNNI 1
+#endif
+#ifndef WF_HAVE_AVX512VNNI256
+#define WF_HAVE_AVX512VNNI256 1
+#endif
+#else
+#define WF_HAVE_AVX2 0
+#define WF_HAVE_AVXVNNI 0
+#define WF_HAVE_AVX512BW 0
+#define WF_HAVE_AVX512VNNI 0
+#define WF_HAVE_AVX512VNNI256 0
+#endif
+
+static uint64_t detect_features(void) {
+    uint64_t f = 0;
+#if defined(__x86_64__)
+    unsigned a, b, c, d;
+    if (!__get_cpuid(0, &a, &b, &c, &d)) {
+        return 0;
+    }
+    const unsigned max_leaf = a;
+    __cpuid(1, a, b, c, d);
+    if (d & (1u << 26)) f |= WF_CPU_SSE2;
+    if (c & (1u << 9)) f |= WF_CPU_SSSE3;
+    if (c & (1u << 12)) f |= WF_CPU_FMA;
+    if (c & (1u << 28)) f |= WF_CPU_AVX;
+    if (c & (1u << 29)) f |= WF_CPU_F16C;
+    if (c & (1u << 27)) {  /* OSXSAVE: xgetbv is allowed and tells which register state the OS saves */
+        unsigned lo, hi;
+        __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+        if ((lo & 0x6u) == 0x6u) f |= WF_CPU_OS_YMM;
+        if ((lo & 0xE6u) == 0xE6u) f |= WF_CPU_OS_ZMM;
+    }
+    if (max_leaf >= 7) {
+        __cpuid_count(7, 0, a, b, c, d);
+        const unsigned max_sub = a;
+        if (b & (1u << 5)) f |= WF_CPU_AVX2;
+        if (b & (1u << 16)) f |= WF_CPU_AVX512F;
+        if (b & (1u << 30)) f |= WF_CPU_AVX512BW;
+        if (b & (1u << 31)) f |= WF_CPU_AVX512VL;
+        if (c & (1u << 11)) f |= WF_CPU_AVX512VNNI;
+        if (max_sub >= 1) {
+            __cpuid_count(7, 1, a, b, c, d);
+            if (a & (1u << 4)) f |= WF_CPU_AVXVNNI;
+        }
+    }
+#endif
+    return f;
+}
+
+static uint64_t features(void) {
+    static uint64_t cached;      /* 0 = not yet detected; detection is idempotent, so racing is harmless */
+    uint64_t f = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+    if (f == 0) {
+        f = detect_features() | (1ull << 63);  /* bit 63 marks "detected" */
+        __atomic_store_n(&cached, f, __ATOMIC_RELAXED);
+    }
+    return f & ~(1ull << 63);
+}
+
+/* What each ISA path needs from the CPU and the OS. */
+static uint64_t isa_requirements(int isa) {
+    const uint64_t avx2 = WF_CPU_AVX | WF_CPU_AVX2 | WF_CPU_FMA | WF_CPU_F16C | WF_CPU_OS_YMM;
+    const uint64_t avx512 = avx2 | WF_CPU_AVX512F | WF_CPU_AVX512BW | WF_CPU_AVX512VL | WF_CPU_OS_ZMM;
+    switch (isa) {
+        case WF_ISA_SCALAR: return 0;
+        case WF_ISA_AVX2: return avx2;
+        case WF_ISA_AVXVNNI: return avx2 | WF_CPU_AVXVNNI;
+        case WF_ISA_AVX512BW: return avx512;
+        case WF_ISA_AVX512VNNI:
+        case WF_ISA_AVX512VNNI256: return avx512 | WF_CPU_AVX512VNNI;
+        default: return ~0ull;
+    }
+}
+
+static const wf_kernel_fn KERNELS[WF_ISA_COUNT][WF_FORMAT_COUNT] = {
+    [WF_ISA_SCALAR] = {wf_tq1_scalar, wf_tq2_scalar, wf_i2s_scalar},
+#if WF_HAVE_AVX2
+    [WF_ISA_AVX2] = {wf_tq1_avx2, wf_tq2_avx2, wf_i2s_avx2},
+#endif
+#if WF_HAVE_AVXVNNI
+    [WF_ISA_AVXVNNI] = {wf_tq1_avxvnni, wf_tq2_avxvnni, wf_i2s_avxvnni},
+#endif
+#if WF_HAVE_AVX512BW
+    [WF_ISA_AVX512BW] = {wf_tq1_avx512bw, wf_tq2_avx512bw, wf_i2s_avx512bw},
+#endif
+#if WF_HAVE_AVX512VNNI
+    [WF_ISA_AVX512VNNI] = {wf_tq1_avx512vnni, wf_tq2_avx512vnni, wf_i2s_avx512vnni},
+#endif
+#if WF_HAVE_AVX512VNNI256
+    [WF_ISA_AVX512VNNI256] = {wf_tq1_avx512vnni256, wf_tq2_avx512vnni256, wf_i2s_avx512vnni256},
+#endif
+};
+
+static int isa_usable(int isa) {
+    if (isa < 0 || isa >= WF_ISA_COUNT || KERNELS[isa][0] == NULL) {
+        return 0;
+    }
+    const uint64_t need = isa_requirements(isa);
+    return (features() & need) == need;
+}
+
+WF_API int32_t wf_abi_version(void) {
+    return WF_ABI_VERSION;
+}
+
+/* CPU features (WF_CPU_* bits) as cpuid and xgetbv report them. */
+WF_API int64_t wf_cpu_features(void) {
+    return (int64_t) features();
+}
+
+/* Bit i set when ISA path i is compiled into this library. */
+WF_API int32_t wf_compiled_isas(void) {
+    int32_t bits = 0;
+    for (int i = 0; i < WF_ISA_COUNT; i++) {
+        if (KERNELS[i][0] != NULL) {
+            bits |= 1 << i;
+        }
+    }
+    return bits;
+}
+
+/* Bit i set when ISA path i is compiled in and this CPU and OS support it. */
+WF_API int32_t wf_usable_isas(void) {
+    int32_t bits = 0;
+    for (int i = 0; i < WF_ISA_COUNT; i++) {
+        if (isa_usable(i)) {
+            bits |= 1 << i;
+        }
+    }
+    return bits;
+}
+
+/* The compiler that built the library, for reports. */
+WF_API const char *wf_build_info(void) {
+#if defined(__clang__)
+    return "clang " __clang_version__;
+#elif defined(__GNUC__)
+    return "gcc " __VERSION__;
+#else
+    return "unknown compiler";
+#endif
+}
+
+/*
+ * Y = W X for output rows [row_start, row_end) and n tokens; see wf_mm for the arguments. Returns WF_OK,
+ * WF_ERR_ISA when the path is not compiled in or not supported here (so a forced path can never raise
+ * SIGILL), WF_ERR_ARG for an unknown format or an empty row range beyond bounds, WF_ERR_NOMEM when the
+ * activation scratch cannot grow.
+ */
+WF_API int32_t wf_matmul(int32_t isa, int32_t format, const uint8_t *w, int64_t row_bytes, int32_t k, int32_t m,
+                         float tensor_scale, const int8_t *q, const float *scale, const int32_t *sum, int32_t n,
+                         float *y, int64_t y_offset, int32_t row_start, int32_t row_end) {
+    if (!isa_usable(isa)) {
+        return WF_ERR_ISA;
+    }
+    if (format < 0 || format >= WF_FORMAT_COUNT || n < 1 || k < 1 || row_start < 0 || row_end > m
+            || row_start > row_end) {
+        return WF_ERR_ARG;
+    }
+    if (row_start == row_end) {
+        return WF_OK;
+    }
+    const wf_mm a = {
+        .w = w, .row_bytes = row_bytes, .k = k, .m = m, .tensor_scale = tensor_scale,
+        .q = q, .scale = scale, .sum = sum, .n = n, .y = y + y_offset,
+        .row_start = row_start, .row_end = row_end,
+    };
+    return KERNELS[isa][format](&a);
+}
+
+/* An empty downcall: the fixed cost of crossing from Java to C, for the FFM overhead benchmark. */
+WF_API void wf_noop(void) {
+}
+
+/*
+ * Reads `bytes` bytes (a multiple of 64) and returns their sum as 64-bit lanes: the native side of the
+ * memory-read benchmark. Four independent accumulators keep the loads, not the adds, the limit.
+ */
+WF_API int64_t wf_read_sum(const void *p, int64_t bytes) {
+    const uint8_t *b = (const uint8_t *) p;
+#if defined(__x86_64__)
+    __m128i s0 = _mm_setzero_si128(), s1 = s0, s2 = s0, s3 = s0;
+    for (int64_t i = 0; i + 64 <= bytes; i += 64) {
+        s0 = _mm_add_epi64(s0, _mm_loadu_si128((const __m128i *) (const void *) (b + i)));
+        s1 = _mm_add_epi64(s1, _mm_loadu_si128((const __m128i *) (const void *) (b + i + 16)));
+        s2 = _mm_add_epi64(s2, _mm_loadu_si128((const __m128i *) (const void *) (b + i + 32)));
+        s3 = _mm_add_epi64(s3, _mm_loadu_si128((const __m128i *) (const void *) (b + i + 48)));
+    }
+    const __m128i s = _mm_add_epi64(_mm_add_epi64(s0, s1), _mm_add_epi64(s2, s3));
+    int64_t lanes[2];
+    _mm_storeu_si128((__m128i *) (void *) lanes, s);
+    return lanes[0] + lanes[1];
+#else
+    uint64_t s = 0;
+    for (int64_t i = 0; i + 8 <= bytes; i += 8) {
+        uint64_t v;
+        memcpy(&v, b + i, 8);
+        s += v;
+    }
+    return (int64_t) s;
+#endif
+}
+
+/* ---- per-thread scratch ---- */
+
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+static __thread int8_t *scratch_buf;
+static __thread size_t scratch_cap;
+
+static void scratch_free(void *p) {
+    free(p);
+}
+
+static void scratch_init(void) {
+    (void) pthread_key_create(&scratch_key, scratch_free);
+}
+
+int8_t *wf_scratch(size_t bytes) {
+    if (bytes <= scratch_cap) {
+        return scratch_buf;
+    }
+    pthread_once(&scratch_once, scratch_init);
+    size_t cap = (bytes + 4095) & ~(size_t) 4095;
+    void *p = NULL;
+    if (posix_memalign(&p, 64, cap) != 0) {
+        return NULL;
+    }
+    free(scratch_buf);
+    scratch_buf = (int8_t *) p;
+    scratch_cap = cap;
+    /* registered so that the buffer is freed when the thread exits */
+    (void) pthread_setspecific(scratch_key, p);
+    return scratch_buf;
+}
+
+/* ---- activation layouts (see wf_internal.h) ---- */
+
+int64_t wf_act_stride(int format, int32_t k) {
+    return format == WF_TQ1_0 ? (int64_t) (k / WF_QK) * WF_TQ1_ACT_BYTES : k;
+}
+
+void wf_repack_halves(const int8_t *q, int32_t k, int8_t *dst) {
+    int32_t c = 0;
+    for (; c + WF_QK <= k; c += WF_QK) {
+        for (int l = 0; l < 4; l++) {
+            memcpy(dst + c + 64 * l, q + c + 32 * l, 32);
+            memcpy(dst + c + 64 * l + 32, q + c + 128 + 32 * l, 32);
+        }
+    }
+    if (c < k) {  /* a last 128: its groups with zero partners */
+        for (int l = 0; l < 4; l++) {
+            memcpy(dst + c + 64 * l, q + c + 32 * l, 32);
+            memset(dst + c + 64 * l + 32, 0, 32);
+        }
+    }
+}
+
+void wf_repack_tq1(const int8_t *q, int32_t n, int32_t k, int b_off, int8_t *dst) {
+    const int nb = k / WF_QK;
+    for (int32_t t = 0; t < n; t++) {
+        for (int b = 0; b < nb; b++) {
+            const int8_t *src = q + (int64_t) t * k + (int64_t) b * WF_QK;
+            int8_t *out = dst + ((int64_t) t * nb + b) * WF_TQ1_ACT_BYTES;
+            memset(out, 0, WF_TQ1_ACT_BYTES);
+            for (int d = 0; d < 5; d++) {
+                int8_t *plane = out + 64 * d;
+                /* qs[0..31]: element m + 32d */
+                memcpy(plane, src + 32 * d, 32);
+                /* part 1 lane j holds block byte b_off + j (20 <= b_off <= 32, so both runs fit):
+                   qs[32..47] carry elements 160 + m + 16d, qh[0..3] elements 240 + j + 4d (d < 4) */
+                memcpy(plane + 32 + (32 - b_off), src + 160 + 16 * d, 16);
+                if (d < 4) {
+                    memcpy(plane + 32 + (48 - b_off), src + 240 + 4 * d, 4);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package dev.wrinklefree.bench;
+
+import dev.wrinklefree.kernels.ffm.NativeLibrary;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The memory-read roofline measured in C ({@code wf_read_sum}: four independent 16-byte load streams per
+ * thread), to cross-check the Java {@code MemoryBandwidthBenchmark.read}: the same off-heap buffer size (at
+ * least 1 GiB, {@code -Dwrinklefree.bench.bandwidthBytes} changes it) split the same way over 1 or 2 threads.
+ * If the two disagree by more than noise, the Java loop, not the memory, is the limit of one of them.
+ *
+ * <p>Score: passes per second. Secondary metric {@code bytes} (JMH aux counter, a rate per second): bytes read.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+        "-Xms1g", "-Xmx4g", "-XX:+UseParallelGC"})
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class NativeMemoryReadBenchmark {
+    /** Bytes of the buffer, unless {@code -Dwrinklefree.bench.bandwidthBytes} says otherwise. */
+    static final long BYTES = Long.getLong("wrinklefree.bench.bandwidthBytes", 1L << 30);
+
+    @Param({"1", "2"})
+    public int threads;
+
+    private Arena arena;
+    private MemorySegment src;
+    private ExecutorService pool;
+    private Future<?>[] pending;
+
+    /** Bytes read, reported by JMH as a rate per second. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    public static class Counters {
+        public long bytes;
+    }
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        NativeLibrary.unavailableReason().ifPresent(why -> {
+            throw new IllegalStateException("native library unavailable: " + why);
+        });
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        arena = Arena.ofShared();
+        long bytes = BYTES / (64L * threads) * (64L * threads);
+        src = arena.allocate(bytes, 4096);
+        for (long i = 0; i < bytes; i += 8) {
+            src.set(ValueLayout.JAVA_LONG_UNALIGNED, i, i * 0x9E3779B97F4A7C15L);
+        }
+        pending = new Future<?>[threads];
+        pool = threads > 1 ? Executors.newFixedThreadPool(threads - 1, r -> {
+            Thread t = new Thread(r, "native-read-worker");
+            t.setDaemon(true);
+            return t;
+        }) : null;
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        if (pool != null) {
+            pool.shutdownNow();
+        }
+        arena.close();
+    }
+
+    @Benchmark
+    public long read(Counters counters) throws ExecutionException, InterruptedException {
+        long slice = src.byteSize() / threads;
+        for (int i = 1; i < threads; i++) {
+            MemorySegment part = src.asSlice(i * slice, slice);
+            pending[i] = pool.submit(() -> NativeLibrary.readSum(part));
+        }
+        long total = NativeLibrary.readSum(src.asSlice(0, slice));
+        for (int i = 1; i < threads; i++) {
+            total += (Long) pending[i].get();
+        }
+        counters.bytes += src.byteSize();
+        return total;
+    }
+}
