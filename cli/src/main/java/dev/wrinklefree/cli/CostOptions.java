@@ -105,7 +105,7 @@ final class CostOptions {
         return o;
     }
 
-    private static String checkRegex(String opt, String re) {
+    static String checkRegex(String opt, String re) {
         try {
             Pattern.compile(re);
             return re;

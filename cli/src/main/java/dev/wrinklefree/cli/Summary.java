@@ -25,12 +25,27 @@ final class Summary {
         out.println();
         out.println("tokens/s on this machine:");
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"model", "format", "backend", "threads", "tok/s", "method"});
+        rows.add(new String[] {"model", "format", "backend", "threads", "batch", "tok/s", "method"});
         for (Throughput t : a.local()) {
             rows.add(new String[] {String.valueOf(t.model()), String.valueOf(t.format()), String.valueOf(t.backend()),
-                    String.valueOf(t.threads()), Fmt.sig(t.tokensPerSecond(), 4), t.method().label() + (t.method().projected() ? " (projected)" : " (measured)")});
+                    String.valueOf(t.threads()), String.valueOf(t.batch()), Fmt.sig(t.tokensPerSecond(), 4), t.method().label() + (t.method().projected() ? " (projected)" : " (measured)")});
         }
         TextTable.print(out, rows);
+        for (var r : a.rooflines()) {
+            out.printf(java.util.Locale.ROOT, "  %s %s: %.0f %% of this machine's memory roofline (%.3f GB per token at %.2f GB/s, %s)%n",
+                    r.figure().model(), r.figure().configLabel(), 100 * r.fraction(), r.bytesPerToken() / 1e9, r.readBytesPerSecond() / 1e9, r.readBenchmark());
+        }
+        if (!a.prompt().isEmpty()) {
+            out.println();
+            out.println("prompt tokens/s on this machine (prefill; not priced):");
+            List<String[]> pr = new ArrayList<>();
+            pr.add(new String[] {"model", "format", "backend", "threads", "tok/s"});
+            for (Throughput t : a.prompt()) {
+                pr.add(new String[] {String.valueOf(t.model()), String.valueOf(t.format()), String.valueOf(t.backend()),
+                        String.valueOf(t.threads()), Fmt.sig(t.tokensPerSecond(), 4)});
+            }
+            TextTable.print(out, pr);
+        }
         out.println();
         String kind = a.options().headlinePrice().label();
         out.println("cheapest per hardware ($/1M tokens, " + kind + " price; 100 / 70 / 50 % utilization):");

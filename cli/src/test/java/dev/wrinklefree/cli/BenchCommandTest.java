@@ -14,23 +14,47 @@ class BenchCommandTest {
     Path tmp;
 
     @Test
-    void runsJmhThenPrices() throws Exception {
+    void runsJmhThenPrintsTheKernelTableAndPrices() throws Exception {
         Path results = tmp.resolve("results");
         CliTest.Run r = CliTest.run("bench", "--jmh-classpath", System.getProperty("java.class.path"),
-                "--include", "fixture.DecodeBenchmark", "--jmh-arg=-wi", "--jmh-arg=1", "--jmh-arg=-i", "--jmh-arg=2",
-                "--jmh-arg=-w", "--jmh-arg=100ms", "--jmh-arg=-r", "--jmh-arg=100ms",
-                "--results", results.toString(), "--run-id", "b1", "--measured-on", "cpu-32", "--ignore-jmh-lock");
+                "--results", results.toString(), "--run-id", "b1", "--measured-on", "cpu-32", "--ignore-jmh-lock",
+                "--", "fixture.DecodeBenchmark", "-f", "1", "-wi", "1", "-i", "2", "-w", "100ms", "-r", "100ms");
         Path log = results.resolve("raw/jmh/b1.log");
         assertEquals(0, r.code(), r.out() + r.err() + (Files.exists(log) ? Files.readString(log) : ""));
-        assertTrue(r.err().contains("# Benchmark: dev.wrinklefree.cli.fixture.DecodeBenchmark.token"), "progress: " + r.err());
+        assertTrue(r.err().contains("# Benchmark: dev.wrinklefree.cli.fixture.DecodeBenchmark.tokens"), "progress: " + r.err());
+        assertTrue(r.err().contains("[profile] step 1/1"), "progress: " + r.err());
         assertTrue(Files.size(results.resolve("raw/jmh/b1.json")) > 100);
-        assertTrue(Files.exists(results.resolve("raw/jmh/b1.log")));
         assertTrue(Files.exists(results.resolve("raw/b1.json")));
         assertTrue(Files.exists(results.resolve("reports/b1.html")));
+        // The kernel table of the same JSON, printed and kept beside the report.
+        assertTrue(r.out().contains("Decoder (DecodeBenchmark") && r.out().contains("| bitnet-2b-4t | i2_s |  | vector | 1 | prefill |"), r.out());
+        assertTrue(Files.readString(results.resolve("reports/b1-kernels.md")).contains("Decoder (DecodeBenchmark"));
+        // Decode is priced as measured; prefill is prompt throughput, not generation.
         assertTrue(r.out().contains("measured-decode (measured)"), r.out());
+        assertTrue(r.out().contains("prompt tokens/s"), r.out());
         try (var s = Files.list(results.resolve("raw/jmh"))) {
             assertEquals(2, s.count(), "no temporary files left");
         }
+        try (var s = Files.list(results.resolve("reports"))) {
+            assertEquals(4, s.count(), "md, html, csv, kernels.md and no temporary file");
+        }
+    }
+
+    @Test
+    void listPrintsTheProfilesJmhCommandLines() {
+        CliTest.Run q = CliTest.run("bench", "--jmh-classpath", System.getProperty("java.class.path"), "--list");
+        assertEquals(0, q.code(), q.out() + q.err());
+        assertTrue(q.out().contains("[profile] quick:") && q.out().contains("TernaryMatmulBenchmark")
+                && q.out().contains("'DecodeBenchmark\\.tokens$' -p model=bitnet-2b-4t"), q.out());
+        CliTest.Run f = CliTest.run("bench", "--jmh-classpath", System.getProperty("java.class.path"), "--list", "--full", "--include", "Decode");
+        assertEquals(0, f.code(), f.out() + f.err());
+        assertTrue(f.out().contains("phase=decode,prefill") && !f.out().contains("TernaryMatmul"), f.out());
+    }
+
+    @Test
+    void jmhArgumentsDoNotMixWithAProfile() {
+        CliTest.Run r = CliTest.run("bench", "--full", "--", "DecodeBenchmark");
+        CliTest.assertOneLineError(r, "cannot be combined");
     }
 
     @Test
@@ -42,9 +66,10 @@ class BenchCommandTest {
     @Test
     void jmhFailureIsOneLineAndLeavesOnlyTheLog() throws Exception {
         Path results = tmp.resolve("r");
-        CliTest.Run r = CliTest.run("bench", "--jmh-classpath", System.getProperty("java.class.path"), "--include", "NoSuchBenchmarkAnywhere",
-                "--results", results.toString(), "--run-id", "b2", "--ignore-jmh-lock");
-        CliTest.assertOneLineError(r, "JMH");
+        CliTest.Run r = CliTest.run("bench", "--jmh-classpath", System.getProperty("java.class.path"),
+                "--results", results.toString(), "--run-id", "b2", "--ignore-jmh-lock", "--", "NoSuchBenchmarkAnywhere", "-f", "1");
+        CliTest.assertOneLineError(r, "benchmarks failed");
         assertTrue(!Files.exists(results.resolve("raw/jmh/b2.json")) && !Files.exists(results.resolve("raw/b2.json")));
+        assertTrue(Files.exists(results.resolve("raw/jmh/b2.log")));
     }
 }

@@ -32,9 +32,12 @@ import java.util.function.Predicate;
 public final class BenchTable {
     private static final String MATMUL = "TernaryMatmulBenchmark.matmul";
     private static final String READ = "MemoryBandwidthBenchmark.read";
+    private static final String NATIVE_READ = "NativeMemoryReadBenchmark.read";
     private static final String COPY = "MemoryBandwidthBenchmark.copy";
     private static final String QUANT = "ActivationQuantizationBenchmark.quantize";
     private static final String DISPATCH = "DispatchOverheadBenchmark.dispatch";
+    private static final String FFM = "FfmOverheadBenchmark.";
+    private static final String DECODE = "DecodeBenchmark.tokens";
 
     private final List<Row> rows = new ArrayList<>();
 
@@ -99,9 +102,19 @@ public final class BenchTable {
         return rows.stream().filter(r -> r.name().equals(name) && p.test(r)).findFirst();
     }
 
-    /** Read bandwidth in bytes/s at this thread count, NaN when the file has none. */
+    /**
+     * The memory roofline at this thread count: the best read of the run, Java ({@code MemoryBandwidthBenchmark.read})
+     * or native ({@code NativeMemoryReadBenchmark.read}), whichever streamed more; empty when the file has neither.
+     */
+    Optional<Row> roofline(String threads) {
+        return rows.stream().filter(r -> (r.name().equals(READ) || r.name().equals(NATIVE_READ)) && r.param("threads").equals(threads))
+                .filter(r -> !Double.isNaN(r.secondary("bytes")))
+                .max(Comparator.comparingDouble(r -> r.secondary("bytes")));
+    }
+
+    /** Roofline read bandwidth in bytes/s at this thread count, NaN when the file has none. */
     double readBandwidth(String threads) {
-        return find(READ, r -> r.param("threads").equals(threads)).map(r -> r.secondary("bytes")).orElse(Double.NaN);
+        return roofline(threads).map(r -> r.secondary("bytes")).orElse(Double.NaN);
     }
 
     private double weightsPerSecond(String backend, String format, String shape, String batch, String threads, String residency) {
@@ -121,9 +134,12 @@ public final class BenchTable {
     public void print(PrintStream out) {
         printKernels(out);
         printRoofline(out);
+        printDecode(out);
         printQuantization(out);
         printDispatch(out);
+        printFfm(out);
         printBars(out);
+        printNativeBars(out);
     }
 
     private void printKernels(PrintStream out) {
@@ -136,7 +152,7 @@ public final class BenchTable {
                 .thenComparing(r -> r.param("residency"), Comparator.reverseOrder())
                 .thenComparingInt(r -> Integer.parseInt(r.param("threads"))));
         out.println("Ternary matmul (TernaryMatmulBenchmark, medians; weights = weights x tokens; GB/s = weight bytes streamed;");
-        out.println("roofline = GB/s / memory read GB/s at the same thread count)");
+        out.println("roofline = GB/s / the best memory read GB/s of this run at the same thread count, see below)");
         out.println();
         out.println("| format | backend | shape | batch | residency | threads | ns/weight | G weights/s | GB/s | roofline | alloc B/op |");
         out.println("|---|---|---|---:|---|---:|---:|---:|---:|---:|---:|");
@@ -154,17 +170,36 @@ public final class BenchTable {
     }
 
     private void printRoofline(PrintStream out) {
-        List<Row> bw = rows.stream().filter(r -> r.name().equals(READ) || r.name().equals(COPY)).toList();
+        List<Row> bw = rows.stream().filter(r -> r.name().equals(READ) || r.name().equals(COPY) || r.name().equals(NATIVE_READ)).toList();
         if (bw.isEmpty()) {
             return;
         }
-        out.println("Memory bandwidth (MemoryBandwidthBenchmark, >= 1 GiB off-heap; copy counts bytes read + written)");
+        out.println("Memory bandwidth (>= 1 GiB off-heap; copy counts bytes read + written). The roofline at each thread count");
+        out.println("is the best read of this run, Java (MemoryBandwidthBenchmark) or native (NativeMemoryReadBenchmark).");
         out.println();
-        out.println("| benchmark | threads | GB/s |");
-        out.println("|---|---:|---:|");
+        out.println("| benchmark | threads | GB/s | roofline |");
+        out.println("|---|---:|---:|---|");
         for (Row r : bw) {
-            out.printf(Locale.ROOT, "| %s | %s | %.2f |%n", r.name().substring(r.name().indexOf('.') + 1),
-                    r.param("threads"), r.secondary("bytes") / 1e9);
+            boolean used = roofline(r.param("threads")).map(x -> x == r).orElse(false);
+            out.printf(Locale.ROOT, "| %s | %s | %.2f | %s |%n", r.name(), r.param("threads"), r.secondary("bytes") / 1e9, used ? "yes" : "");
+        }
+        out.println();
+    }
+
+    private void printDecode(PrintStream out) {
+        List<Row> d = rows.stream().filter(r -> r.name().equals(DECODE)).toList();
+        if (d.isEmpty()) {
+            return;
+        }
+        out.println("Decoder (DecodeBenchmark, synthetic model of the real shape; one op = one token; decode = batch-1 steps at");
+        out.println("a fixed context, prefill = a 128-token prompt)");
+        out.println();
+        out.println("| model | format | head | backend | threads | phase | context | tokens/s | ms/token |");
+        out.println("|---|---|---|---|---:|---|---:|---:|---:|");
+        for (Row r : d) {
+            double tps = 1e9 / toNanos(r.score(), r.unit());
+            out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %.2f | %.2f |%n", r.param("model"), r.param("format"), r.param("head"),
+                    r.param("backend"), r.param("threads"), r.param("phase"), r.param("context"), tps, 1e3 / tps);
         }
         out.println();
     }
@@ -191,14 +226,50 @@ public final class BenchTable {
         }
         out.println("Dispatch overhead (DispatchOverheadBenchmark: ParallelKernel around a kernel that does nothing)");
         out.println();
-        double gemvNanos = matmul("vector", "TQ2_0", "2560x2560", "1", "1", "hot").map(r -> 1e9 / r.score()).orElse(Double.NaN);
+        Optional<Row> gemv = matmul("vector", "TQ2_0", "2560x2560", "1", "1", "hot").or(() -> matmul("native", "TQ2_0", "2560x2560", "1", "1", "hot"));
         for (Row r : d) {
             double ns = toNanos(r.score(), r.unit());
             out.printf(Locale.ROOT, "- %s thread(s): %.0f ns per call%s%n", r.param("threads"), ns,
-                    Double.isNaN(gemvNanos) ? "" : String.format(Locale.ROOT,
-                            " = %.2f %% of one 2560x2560 TQ2_0 GEMV (vector, 1 thread, hot: %.1f us)", 100 * ns / gemvNanos, gemvNanos / 1e3));
+                    gemv.map(g -> String.format(Locale.ROOT, " = %.2f %% of one 2560x2560 TQ2_0 GEMV (%s, 1 thread, hot: %.1f us)",
+                            100 * ns * g.score() / 1e9, g.param("backend"), 1e6 / g.score())).orElse(""));
         }
         out.println();
+    }
+
+    /** FFM call overhead: {@code tinyMatmul} (a whole call on almost no work) over {@code gemv2560}, per format. */
+    private void printFfm(PrintStream out) {
+        List<Row> f = rows.stream().filter(r -> r.name().startsWith(FFM)).toList();
+        if (f.isEmpty()) {
+            return;
+        }
+        out.println("FFM overhead (FfmOverheadBenchmark: noop = empty downcall, tinyMatmul = one call on the smallest matrix, gemv2560 = one");
+        out.println("2560x2560 GEMV, hot; overhead = tinyMatmul / gemv2560)");
+        out.println();
+        out.println("| backend | format | noop ns | tinyMatmul ns | gemv2560 ns | overhead |");
+        out.println("|---|---|---:|---:|---:|---:|");
+        for (String[] bf : ffmConfigs()) {
+            double noop = ffmNanos("noop", bf[0], bf[1]);
+            double tiny = ffmNanos("tinyMatmul", bf[0], bf[1]);
+            double gemv = ffmNanos("gemv2560", bf[0], bf[1]);
+            out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n", bf[0], bf[1], fmt(noop, "%.1f"), fmt(tiny, "%.1f"), fmt(gemv, "%.0f"),
+                    fmt(100 * tiny / gemv, "%.2f %%"));
+        }
+        out.println();
+    }
+
+    private List<String[]> ffmConfigs() {
+        List<String[]> c = new ArrayList<>();
+        for (Row r : rows) {
+            if (r.name().startsWith(FFM) && c.stream().noneMatch(x -> x[0].equals(r.param("backend")) && x[1].equals(r.param("format")))) {
+                c.add(new String[] {r.param("backend"), r.param("format")});
+            }
+        }
+        return c;
+    }
+
+    private double ffmNanos(String method, String backend, String format) {
+        return find(FFM + method, r -> r.param("backend").equals(backend) && r.param("format").equals(format))
+                .map(r -> toNanos(r.score(), r.unit())).orElse(Double.NaN);
     }
 
     /** Issue 2's performance bars, each with the measured value and a verdict (skipped when data is missing). */
@@ -215,7 +286,7 @@ public final class BenchTable {
                 weightsPerSecond("vector", "TQ1_0", shape, "1", "1", "hot") / 1e9, 15, "%.1f");
         for (String f : new String[] {"TQ2_0", "TQ1_0", "I2_S"}) {
             double bytes = matmul("vector", f, shape, "1", "2", "cold").map(r -> r.secondary("bytes")).orElse(Double.NaN);
-            bar(lines, f + " vector cold 2 threads: weight bytes/s >= 60 % of memory read (2 threads)",
+            bar(lines, f + " vector cold 2 threads: weight bytes/s >= 60 % of the memory roofline (2 threads)",
                     bytes / readBandwidth("2"), 0.6, "%.2f");
             for (String res : new String[] {"hot", "cold"}) {
                 for (String t : new String[] {"1", "2"}) {
@@ -241,7 +312,45 @@ public final class BenchTable {
         if (lines.isEmpty()) {
             return;
         }
-        out.println("Performance bars (issue 2; ratios within this run)");
+        out.println("Performance bars, Vector API (issue 2; ratios within this run)");
+        out.println();
+        out.println("| bar | measured | verdict |");
+        out.println("|---|---:|---|");
+        lines.forEach(out::println);
+        out.println();
+    }
+
+    /** Issue 3's performance bars for the native kernels (skipped when data is missing). */
+    private void printNativeBars(PrintStream out) {
+        List<String> lines = new ArrayList<>();
+        String shape = "2560x2560";
+        for (String f : new String[] {"TQ2_0", "I2_S"}) {
+            bar(lines, f + " native batch 1 hot 1 thread >= 55 G weights/s (1.5x ggml AVX2 TQ2_0)",
+                    weightsPerSecond("native", f, shape, "1", "1", "hot") / 1e9, 55, "%.1f");
+        }
+        for (String f : new String[] {"TQ2_0", "TQ1_0", "I2_S"}) {
+            double bytes = matmul("native", f, shape, "1", "2", "cold").map(r -> r.secondary("bytes")).orElse(Double.NaN);
+            bar(lines, f + " native cold 2 threads: weight bytes/s >= 90 % of the memory roofline (2 threads)",
+                    bytes / readBandwidth("2"), 0.9, "%.2f");
+        }
+        for (String f : new String[] {"TQ2_0", "TQ1_0", "I2_S"}) {
+            for (String b : new String[] {"32", "128"}) {
+                String res = matmul("native", f, shape, b, "1", "hot").isPresent() ? "hot" : "cold";
+                bar(lines, f + " native batch " + b + " 1 thread (" + res + ") >= 100 G multiply-accumulates/s",
+                        weightsPerSecond("native", f, shape, b, "1", res) / 1e9, 100, "%.1f");
+            }
+        }
+        for (String[] bf : ffmConfigs()) {
+            double pct = 100 * ffmNanos("tinyMatmul", bf[0], bf[1]) / ffmNanos("gemv2560", bf[0], bf[1]);
+            if (!Double.isNaN(pct)) {
+                lines.add(String.format(Locale.ROOT, "| %s FFM overhead (%s) < 1 %% of one 2560x2560 GEMV | %.2f %% | %s |",
+                        bf[1], bf[0], pct, pct < 1 ? "PASS" : "FAIL"));
+            }
+        }
+        if (lines.isEmpty()) {
+            return;
+        }
+        out.println("Performance bars, native kernels (issue 3; ratios within this run)");
         out.println();
         out.println("| bar | measured | verdict |");
         out.println("|---|---:|---|");

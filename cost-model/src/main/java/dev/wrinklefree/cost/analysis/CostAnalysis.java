@@ -19,6 +19,7 @@ import dev.wrinklefree.cost.record.RunRecord;
 import dev.wrinklefree.cost.throughput.DecodeThroughputs;
 import dev.wrinklefree.cost.throughput.KernelFigure;
 import dev.wrinklefree.cost.throughput.KernelProjection;
+import dev.wrinklefree.cost.throughput.LocalRoofline;
 import dev.wrinklefree.cost.throughput.Method;
 import dev.wrinklefree.cost.throughput.Roofline;
 import dev.wrinklefree.cost.throughput.Throughput;
@@ -29,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * JMH results + hardware catalog -> priced run records.
@@ -68,6 +70,7 @@ public final class CostAnalysis {
 
         List<String> warnings = new ArrayList<>();
         List<Throughput> local = new ArrayList<>(DecodeThroughputs.from(results, o.decodeMapping(), o.defaultModel()));
+        List<Throughput> prompt = DecodeThroughputs.prompt(results, o.decodeMapping(), o.defaultModel());
         List<KernelFigure> kernels = KernelFigure.from(results, o.kernelMapping());
         for (ModelSpec m : models) {
             local.addAll(KernelProjection.project(kernels, m, ByteBudget.of(WeightFormat.I2_S).withHeadFormat(o.headFormat())
@@ -76,18 +79,45 @@ public final class CostAnalysis {
         if (local.isEmpty()) {
             throw new InputException("none of the " + results.size() + " benchmarks in " + String.join(", ", results.sources())
                     + " gives tokens per second: no decode benchmark (name matching '" + o.decodeMapping().benchmarkPattern()
-                    + "') and no kernel benchmark (name matching '" + o.kernelMapping().benchmarkPattern() + "')");
+                    + "') and no kernel benchmark (name matching '" + o.kernelMapping().benchmarkPattern() + "')"
+                    + (prompt.isEmpty() ? "" : "; its " + prompt.size() + " prefill result" + (prompt.size() == 1 ? "" : "s")
+                    + " measure prompt processing, which is not priced as generated tokens"));
         }
         String jdk = results.results().stream().map(JmhResult::jdkVersion).filter(j -> j != null).findFirst().orElse(null);
         String vm = results.results().stream().map(JmhResult::vmName).filter(j -> j != null).findFirst().orElse(null);
         MachineInfo m = jdk == null ? machine : machine.withJdk(jdk + (vm == null ? "" : " (" + vm + ")"));
 
         List<RunRecord> records = new ArrayList<>();
+        List<LocalRoofline> rooflines = new ArrayList<>();
+        Map<Integer, LocalRoofline.Read> reads = LocalRoofline.bestReads(results);
         String ts = timestamp.toString();
-        for (Throughput l : local) {
+        List<ByteBudget> budgets = new ArrayList<>();
+        for (int i = 0; i < local.size(); i++) {
+            Throughput l = local.get(i);
             ModelSpec spec = ModelCatalog.find(l.model());
-            WeightFormat format = parseFormat(l.format());
-            ByteBudget budget = format == null ? null : new ByteBudget(format, o.headFormat(), 2.0, o.contextTokens());
+            ByteBudget budget = budget(l, o, warnings);
+            budgets.add(budget);
+            if (spec == null || budget == null || l.method() != Method.MEASURED_DECODE) {
+                continue;
+            }
+            double bytesPerToken = (budget.bodyBytesPerToken(spec) + budget.headBytesPerToken(spec)) / l.batch() + budget.kvBytesPerToken(spec);
+            Optional<LocalRoofline> lr = LocalRoofline.of(l, bytesPerToken, reads);
+            if (lr.isPresent()) {
+                LocalRoofline x = lr.get();
+                Throughput noted = l.withNote(String.format(java.util.Locale.ROOT,
+                        "%.0f %% of this machine's memory roofline: %.3f GB read per token (%s body, %s head, KV cache of %d tokens) at %.2f GB/s"
+                                + " (%s, the best read of this run at %d thread%s) allows %.2f tok/s",
+                        100 * x.fraction(), x.bytesPerToken() / 1e9, budget.bodyFormat().label(), budget.headFormat().label(),
+                        budget.contextTokens(), x.readBytesPerSecond() / 1e9, x.readBenchmark(), l.threads(), l.threads() == 1 ? "" : "s",
+                        x.rooflineTokensPerSecond()));
+                local.set(i, noted);
+                rooflines.add(new LocalRoofline(noted, x.bytesPerToken(), x.readBytesPerSecond(), x.readBenchmark()));
+            }
+        }
+        for (int i = 0; i < local.size(); i++) {
+            Throughput l = local.get(i);
+            ModelSpec spec = ModelCatalog.find(l.model());
+            ByteBudget budget = budgets.get(i);
             String why = spec == null ? "model '" + l.model() + "' is not in the model catalog"
                     : budget == null ? "weight format '" + l.format() + "' is unknown" : null;
             if (measuredOn != null) {
@@ -125,12 +155,13 @@ public final class CostAnalysis {
             scen.put(s.name(), s.utilization());
         }
         RunFile file = new RunFile(RunFile.SCHEMA_VERSION, runId, ts, "wrinklefree cost-model", m, results.sources(),
-                catalog.sources(), scen, records);
+                catalog.sources(), scen, records, prompt.stream().map(t -> new RunFile.PromptFigure(t.model(), t.format(), t.backend(), t.threads(), t.tokensPerSecond(),
+                t.statistics(), t.basis().stream().map(BenchmarkId::toString).toList(), t.notes())).toList());
         List<Hardware> priced = new ArrayList<>(targets);
         if (measuredOn != null && !priced.contains(measuredOn)) {
             priced.add(measuredOn);
         }
-        return new Analysis(file, local, kernels, priced, o, warnings);
+        return new Analysis(file, local, prompt, rooflines, kernels, priced, o, warnings);
     }
 
     /**
@@ -156,6 +187,23 @@ public final class CostAnalysis {
         }
         m.put("max", h.getMaxValue() * toMs);
         return m;
+    }
+
+    /**
+     * The bytes a figure's decode step reads: its format's body, the head type and context its benchmark stated
+     * (else the options'); {@code null} when the format is unknown.
+     */
+    private static ByteBudget budget(Throughput l, AnalysisOptions o, List<String> warnings) {
+        WeightFormat format = parseFormat(l.format());
+        if (format == null) {
+            return null;
+        }
+        WeightFormat head = l.headFormat() == null ? o.headFormat() : parseFormat(l.headFormat());
+        if (head == null) {
+            warnings.add(l.configLabel() + ": LM head type '" + l.headFormat() + "' is unknown; bytes per token assume " + o.headFormat().label());
+            head = o.headFormat();
+        }
+        return new ByteBudget(format, head, 2.0, l.contextTokens() > 0 ? l.contextTokens() : o.contextTokens());
     }
 
     private static WeightFormat parseFormat(String f) {

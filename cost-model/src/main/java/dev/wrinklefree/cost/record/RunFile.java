@@ -26,9 +26,11 @@ import java.util.Map;
  * @param catalogSources where the hardware entries came from
  * @param utilizationScenarios name to utilization fraction
  * @param records the priced figures
+ * @param promptThroughput prompt-processing (prefill) rates measured on the benchmark machine: reported beside the
+ *     records, never priced as generated tokens (empty when the run had none; absent in files of older versions)
  */
 @JsonPropertyOrder({"schema_version", "run_id", "timestamp", "tool", "machine", "inputs", "catalog_sources",
-        "utilization_scenarios", "records"})
+        "utilization_scenarios", "records", "prompt_throughput"})
 public record RunFile(@JsonProperty("schema_version") int schemaVersion,
                       @JsonProperty("run_id") String runId,
                       @JsonProperty("timestamp") String timestamp,
@@ -37,7 +39,34 @@ public record RunFile(@JsonProperty("schema_version") int schemaVersion,
                       @JsonProperty("inputs") List<String> inputs,
                       @JsonProperty("catalog_sources") List<String> catalogSources,
                       @JsonProperty("utilization_scenarios") Map<String, Double> utilizationScenarios,
-                      @JsonProperty("records") List<RunRecord> records) {
+                      @JsonProperty("records") List<RunRecord> records,
+                      @JsonProperty("prompt_throughput") List<PromptFigure> promptThroughput) {
+    public RunFile {
+        promptThroughput = promptThroughput == null ? List.of() : List.copyOf(promptThroughput);
+    }
+
+    /**
+     * Prompt tokens per second of one configuration, measured (a decode benchmark's prefill phase).
+     *
+     * @param model model id
+     * @param format weight format
+     * @param backend kernel backend
+     * @param threads threads of the measured run
+     * @param tokensPerSecond median prompt tokens/s
+     * @param statistics tokens/s per measurement iteration
+     * @param basis the benchmark it was read from
+     * @param notes how it was read
+     */
+    public record PromptFigure(@JsonProperty("model") String model,
+                               @JsonProperty("format") String format,
+                               @JsonProperty("backend") String backend,
+                               @JsonProperty("threads") int threads,
+                               @JsonProperty("tokens_per_second") double tokensPerSecond,
+                               @JsonProperty("statistics") dev.wrinklefree.cost.stats.Summary statistics,
+                               @JsonProperty("basis") List<String> basis,
+                               @JsonProperty("notes") List<String> notes) {
+    }
+
     /** Version of this file format; bumped on any incompatible change. */
     public static final int SCHEMA_VERSION = 1;
 

@@ -7,6 +7,7 @@ import dev.wrinklefree.cost.hardware.Hardware;
 import dev.wrinklefree.cost.record.MachineInfo;
 import dev.wrinklefree.cost.record.RunRecord;
 import dev.wrinklefree.cost.throughput.KernelFigure;
+import dev.wrinklefree.cost.throughput.LocalRoofline;
 import dev.wrinklefree.cost.throughput.Throughput;
 
 import java.nio.file.Path;
@@ -137,6 +138,28 @@ public final class CostReport {
         }
         d.table(lt).chart(tc);
         d.p("Figures are medians over JMH measurement iterations (all forks). A kernel projection sums the model's per-token matmuls at the measured kernel speeds; it leaves out attention, norms and sampling, so it is an upper bound.");
+        if (!a.rooflines().isEmpty()) {
+            Table rt = new Table("model", "config", "tokens/s (measured)", "GB read per token", "read GB/s (benchmark)", "roofline tokens/s", "fraction of roofline");
+            for (LocalRoofline r : a.rooflines()) {
+                Throughput t = r.figure();
+                rt.row(str(t.model()), t.configLabel(), Fmt.sig(t.tokensPerSecond(), 4), Fmt.sig(r.bytesPerToken() / 1e9, 4),
+                        Fmt.sig(r.readBytesPerSecond() / 1e9, 4) + " (" + r.readBenchmark() + ")", Fmt.sig(r.rooflineTokensPerSecond(), 4),
+                        String.format(Locale.ROOT, "%.0f %%", 100 * r.fraction()));
+            }
+            d.p("Measured decode against this machine's memory roofline: the bytes a decode step reads per token (every active weight, the head, the KV cache at the benchmark's context) streamed at the best memory read of this run at the same thread count.");
+            d.table(rt);
+        }
+        if (!a.prompt().isEmpty()) {
+            d.h2("Prompt processing on this machine");
+            Table pt = new Table("model", "format", "backend", "threads", "prompt tokens/s", "iterations", "spread");
+            for (Throughput t : a.prompt()) {
+                pt.row(str(t.model()), str(t.format()), str(t.backend()), String.valueOf(t.threads()), Fmt.sig(t.tokensPerSecond(), 4),
+                        t.statistics() == null ? "-" : String.valueOf(t.statistics().n()),
+                        t.statistics() == null ? "-" : "min " + Fmt.sig(t.statistics().min(), 4) + ", max " + Fmt.sig(t.statistics().max(), 4));
+            }
+            d.table(pt);
+            d.p("Prefill: a prompt evaluated in batches (the GEMM path), one op = one prompt token. It sets the time to first token; it is not generation, so no cost per generated token is derived from it.");
+        }
 
         if (!a.kernels().isEmpty()) {
             d.h2("Kernels");
@@ -213,7 +236,7 @@ public final class CostReport {
                         + ", bandwidth x " + Fmt.sig(ro.bandwidthEfficiency(), 3) + " / bytes per token). Efficiency: " + ro.efficiencySource()
                         + ". Core speed: " + ro.coreSpeedSource() + ".",
                 "Bytes per token: every active linear weight once (in the benchmark's format), the LM head in " + a.options().headFormat().label()
-                        + ", and the KV cache (f16) of " + a.options().contextTokens() + " tokens of context.",
+                        + ", and the KV cache (f16) of " + a.options().contextTokens() + " tokens of context; a decode benchmark that states its own head type and context (parameters head, context) uses those.",
                 "GPU entries get the bandwidth bound only: the measured kernels are CPU kernels.",
                 "Memory usage is estimated from the model's shapes (weights, embedding, head, KV cache), not measured.",
                 "TTFT and request latency need a load test against a server; JMH runs leave them empty (null)."));

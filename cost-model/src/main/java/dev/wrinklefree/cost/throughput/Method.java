@@ -4,6 +4,8 @@ package dev.wrinklefree.cost.throughput;
 public enum Method {
     /** A decode benchmark measured tokens per second directly (one op = one token, or batch tokens). */
     MEASURED_DECODE("measured-decode", false),
+    /** A decode benchmark's prefill phase measured prompt tokens per second (prompt processing, not generation). */
+    MEASURED_PREFILL("measured-prefill", false),
     /** Summed from kernel benchmarks: every per-token matmul priced at the measured kernel speed. */
     KERNEL_PROJECTION("kernel-projection", true),
     /** Roofline onto other hardware: min(compute bound, bandwidth x efficiency / bytes per token). */

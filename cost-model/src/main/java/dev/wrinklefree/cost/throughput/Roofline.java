@@ -82,7 +82,7 @@ public final class Roofline {
         // On a GPU the figure depends only on the format's bytes, not on which CPU backend was measured.
         String backend = target.kind() == Hardware.Kind.GPU ? GPU_BACKEND : local.backend();
         Throughput t = new Throughput(model.id(), local.format(), backend, threads, local.batch(), tps,
-                Method.ROOFLINE_PROJECTION, null, Double.NaN, Double.NaN, local.basis(), notes);
+                Method.ROOFLINE_PROJECTION, null, Double.NaN, Double.NaN, local.basis(), notes, local.headFormat(), local.contextTokens());
         return new Projection(target.id(), t, computeBound, bwBound, bound, bytes, a);
     }
 }

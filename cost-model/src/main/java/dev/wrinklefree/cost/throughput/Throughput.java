@@ -20,10 +20,14 @@ import java.util.List;
  * @param tokensPerSecondHigh the projection with every input at its fastest iteration (NaN for measurements)
  * @param basis the benchmarks the figure rests on
  * @param notes assumptions, substitutions, caveats, in words
+ * @param headFormat the LM head's storage type the measured run used ({@code q8_0}), or {@code null} when the
+ *     benchmark did not say (then the analysis option applies)
+ * @param contextTokens the tokens in the KV cache during the measured decode steps, or {@code -1} when the
+ *     benchmark did not say (then the analysis option applies)
  */
 public record Throughput(String model, String format, String backend, int threads, int batch, double tokensPerSecond,
                          Method method, Summary statistics, double tokensPerSecondLow, double tokensPerSecondHigh,
-                         List<BenchmarkId> basis, List<String> notes) {
+                         List<BenchmarkId> basis, List<String> notes, String headFormat, int contextTokens) {
     public Throughput {
         if (!(tokensPerSecond > 0) || Double.isInfinite(tokensPerSecond)) {
             throw new IllegalArgumentException("tokens per second must be finite and > 0, got " + tokensPerSecond
@@ -31,6 +35,22 @@ public record Throughput(String model, String format, String backend, int thread
         }
         basis = List.copyOf(basis);
         notes = List.copyOf(notes);
+    }
+
+    /** A figure whose head type and context were not stated by its benchmark. */
+    public Throughput(String model, String format, String backend, int threads, int batch, double tokensPerSecond,
+                      Method method, Summary statistics, double tokensPerSecondLow, double tokensPerSecondHigh,
+                      List<BenchmarkId> basis, List<String> notes) {
+        this(model, format, backend, threads, batch, tokensPerSecond, method, statistics, tokensPerSecondLow, tokensPerSecondHigh,
+                basis, notes, null, -1);
+    }
+
+    /** A copy with one more note. */
+    public Throughput withNote(String note) {
+        List<String> n = new java.util.ArrayList<>(notes);
+        n.add(note);
+        return new Throughput(model, format, backend, threads, batch, tokensPerSecond, method, statistics, tokensPerSecondLow,
+                tokensPerSecondHigh, basis, n, headFormat, contextTokens);
     }
 
     /** A label of the configuration: {@code i2_s/vector/t1} (with {@code /b4} when batched). */
