@@ -21,8 +21,7 @@ import java.util.concurrent.Callable;
         description = {
                 "Writes a GGUF model with the real shape of a known model and random ternary weights (deterministic"
                         + " seed), loadable here and by llama.cpp / bitnet.cpp. Its byte-level vocabulary lets text go in"
-                        + " and out; the output means nothing, the speed and memory are the real model's.",
-                "Models: ${COMPLETION-CANDIDATES}"},
+                        + " and out; the output means nothing, the speed and memory are the real model's."},
         sortOptions = false)
 public final class MakeModelCommand implements Callable<Integer> {
     @Spec
