@@ -151,7 +151,8 @@ final class BenchCommand implements Callable<Integer> {
         }
         err.println("bench: JMH results in " + Results.show(json) + "; pricing ...");
         err.flush();
-        Analysis a = CostAnalysis.run(JmhReader.read(json), catalog, options, id, now, MachineInfo.detect());
+        var rs = JmhReader.read(json);
+        Analysis a = CostAnalysis.run(rs, catalog, cost.calibrated(options, rs), id, now, MachineInfo.detect());
         ReportCommand.Written w = ReportCommand.write(a, dir);
         out.println("jmh:     " + Results.show(json));
         if (Files.exists(table)) {

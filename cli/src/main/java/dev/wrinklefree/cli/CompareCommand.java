@@ -74,7 +74,9 @@ final class CompareCommand implements Callable<Integer> {
         List<CostImpact> impacts = new ArrayList<>();
         String impactNote = null;
         try {
-            var o = cost.toOptions();
+            // One efficiency for both sides (from the current results when calibrated from the run), so the cost
+            // impact reflects the benchmarks, not a moved assumption.
+            var o = cost.calibrated(cost.toOptions(), c);
             var cat = cost.catalog();
             Instant now = Instant.now();
             Analysis ab = CostAnalysis.run(b, cat, o, "baseline", now, MachineInfo.detect());

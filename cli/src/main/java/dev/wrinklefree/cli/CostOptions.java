@@ -5,7 +5,10 @@ import dev.wrinklefree.cost.UtilizationScenario;
 import dev.wrinklefree.cost.analysis.AnalysisOptions;
 import dev.wrinklefree.cost.hardware.HardwareCatalog;
 import dev.wrinklefree.cost.model.WeightFormat;
+import dev.wrinklefree.cost.jmh.JmhResultSet;
 import dev.wrinklefree.cost.throughput.KernelMapping;
+import dev.wrinklefree.cost.throughput.LocalRoofline;
+import dev.wrinklefree.cost.throughput.RooflineAssumptions;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -43,7 +46,9 @@ final class CostOptions {
     @Option(names = "--efficiency", paramLabel = "FRACTION", description = "Fraction of peak memory bandwidth a decode step streams, for roofline projections (default 0.7, assumed).")
     Double efficiency;
 
-    @Option(names = "--local-bandwidth", paramLabel = "MEASURED/PEAK", description = "Calibrate the efficiency: GB/s a streaming read reached here / this machine's nominal peak GB/s, e.g. 38/51.2.")
+    @Option(names = "--local-bandwidth", paramLabel = "MEASURED/PEAK", description = {"Calibrate the efficiency: GB/s a streaming read reached here / this machine's nominal peak GB/s, e.g. 38/51.2.",
+            "MEASURED may be 'run': the best memory read of the results (MemoryBandwidthBenchmark.read or NativeMemoryReadBenchmark.read), e.g. run/51.2;",
+            "meaningful only when that read used enough threads to saturate the memory system."})
     String localBandwidth;
 
     @Option(names = "--decode-pattern", paramLabel = "REGEX", description = "Benchmarks whose name contains this are decode benchmarks, one op = one token (default: DecodeBenchmark).")
@@ -78,14 +83,9 @@ final class CostOptions {
             o = o.withRoofline(o.roofline().withEfficiency(efficiency, "given on the command line (--efficiency)"));
         }
         if (localBandwidth != null) {
-            String[] mp = localBandwidth.split("/");
-            try {
-                if (mp.length != 2) {
-                    throw new NumberFormatException();
-                }
-                o = o.withRoofline(o.roofline().calibrated(Double.parseDouble(mp[0].strip()), Double.parseDouble(mp[1].strip())));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--local-bandwidth: expected MEASURED/PEAK in GB/s such as 38/51.2, got '" + localBandwidth + "'");
+            double peak = localPeakGBps();
+            if (!fromRun()) {
+                o = o.withRoofline(o.roofline().calibrated(Double.parseDouble(localBandwidth.split("/")[0].strip()), peak));
             }
         }
         if (decodePattern != null) {
@@ -103,6 +103,49 @@ final class CostOptions {
             o = o.withClockGhz(clockGhz);
         }
         return o;
+    }
+
+    /** True when {@code --local-bandwidth run/PEAK} asks to calibrate from the results' own memory read. */
+    private boolean fromRun() {
+        return localBandwidth != null && localBandwidth.split("/")[0].strip().equalsIgnoreCase("run");
+    }
+
+    /** The PEAK of {@code --local-bandwidth MEASURED/PEAK}, checking both parts. */
+    private double localPeakGBps() {
+        String[] mp = localBandwidth.split("/");
+        try {
+            if (mp.length != 2) {
+                throw new NumberFormatException();
+            }
+            if (!mp[0].strip().equalsIgnoreCase("run")) {
+                Double.parseDouble(mp[0].strip());
+            }
+            return Double.parseDouble(mp[1].strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--local-bandwidth: expected MEASURED/PEAK in GB/s such as 38/51.2 or run/51.2, got '" + localBandwidth + "'");
+        }
+    }
+
+    /**
+     * {@code o}, with the efficiency calibrated from {@code results} when {@code --local-bandwidth run/PEAK} asks for it:
+     * the best memory read of the results (any thread count) over PEAK.
+     *
+     * @throws IllegalArgumentException when the results have no memory read benchmark
+     */
+    AnalysisOptions calibrated(AnalysisOptions o, JmhResultSet results) {
+        if (!fromRun()) {
+            return o;
+        }
+        double peak = localPeakGBps();
+        var best = LocalRoofline.bestReads(results).entrySet().stream()
+                .max(java.util.Comparator.comparingDouble(e -> e.getValue().bytesPerSecond()))
+                .orElseThrow(() -> new IllegalArgumentException("--local-bandwidth run/" + localBandwidth.split("/")[1].strip()
+                        + ": the results have no memory read benchmark (MemoryBandwidthBenchmark.read or NativeMemoryReadBenchmark.read)"));
+        double gbps = best.getValue().bytesPerSecond() / 1e9;
+        RooflineAssumptions r = o.roofline().calibrated(gbps, peak);
+        return o.withRoofline(r.withEfficiency(r.bandwidthEfficiency(), String.format(java.util.Locale.ROOT,
+                "calibrated: %.1f GB/s, the best memory read of the results (%s, %d thread%s), of %.1f GB/s nominal peak (--local-bandwidth)",
+                gbps, best.getValue().benchmark(), best.getKey(), best.getKey() == 1 ? "" : "s", peak)));
     }
 
     static String checkRegex(String opt, String re) {

@@ -56,7 +56,7 @@ final class ReportCommand implements Callable<Integer> {
         }
         err.println("report: pricing " + rs.size() + " benchmark result" + (rs.size() == 1 ? "" : "s") + " ...");
         err.flush();
-        Analysis a = CostAnalysis.run(rs, catalog, options, id, now, MachineInfo.detect());
+        Analysis a = CostAnalysis.run(rs, catalog, cost.calibrated(options, rs), id, now, MachineInfo.detect());
         Written w = write(a, dir);
         Summary.print(out, a, w.record(), w.reports());
         return 0;

@@ -121,6 +121,24 @@ class CliTest {
         assertOneLineError(run("compare", "--baseline", base.toString()), "Missing required option");
     }
 
+    @Test
+    void localBandwidthCanBeCalibratedFromTheRunsOwnMemoryRead() throws Exception {
+        Path results = tmp.resolve("res");
+        Run r = run("report", fixture("project-decode-2b4t-reads.json").toString(), "--results", results.toString(), "--run-id", "cal",
+                "--hardware", "cpu-32", "--local-bandwidth", "run/51.2");
+        assertEquals(0, r.code(), r.err());
+        var records = new com.fasterxml.jackson.databind.ObjectMapper().readTree(results.resolve("raw/cal.json").toFile()).path("records");
+        var projection = records.get(0).path("projection");
+        // The file's best read: NativeMemoryReadBenchmark.read at 2 threads, median 40.43 GB/s; 40.43 / 51.2 = 0.79.
+        assertEquals(0.79, projection.path("bandwidth_efficiency").asDouble(), 0.005, projection.toString());
+        assertTrue(projection.path("efficiency_source").asText().contains("NativeMemoryReadBenchmark.read, 2 threads"), projection.toString());
+        assertTrue(r.out().contains("% of this machine's memory roofline"), r.out());
+        assertOneLineError(run("report", fixture("decode-thrpt.json").toString(), "--results", results.toString(), "--local-bandwidth", "run/51.2"),
+                "no memory read benchmark");
+        assertOneLineError(run("report", fixture("decode-thrpt.json").toString(), "--results", results.toString(), "--local-bandwidth", "run"),
+                "expected MEASURED/PEAK");
+    }
+
     /** A JMH -rf json document of one throughput benchmark with these iterations (same layout JMH 1.37 writes). */
     static String jmhJson(double... it) {
         String raw = Arrays.stream(it).mapToObj(v -> String.format(Locale.ROOT, "%.6f", v)).collect(Collectors.joining(", "));
