@@ -2,6 +2,7 @@ package dev.wrinklefree.cli;
 
 import dev.wrinklefree.cost.analysis.Analysis;
 import dev.wrinklefree.cost.analysis.CostAnalysis;
+import dev.wrinklefree.cost.io.AtomicFiles;
 import dev.wrinklefree.cost.jmh.JmhReader;
 import dev.wrinklefree.cost.record.MachineInfo;
 import picocli.CommandLine.Command;
@@ -116,9 +117,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         Files.createDirectories(jmhDir);
         Files.createDirectories(table.getParent());
-        Path tmpJson = Files.createTempFile(jmhDir, "." + id + ".", ".json.tmp");
-        Path tmpLog = Files.createTempFile(jmhDir, "." + id + ".", ".log.tmp");
-        Path tmpTable = Files.createTempFile(table.getParent(), "." + id + ".", ".md.tmp");
+        Path tmpJson = AtomicFiles.createTempBeside(json);
+        Path tmpLog = AtomicFiles.createTempBeside(log);
+        Path tmpTable = AtomicFiles.createTempBeside(table);
         int code;
         try {
             List<String> cmd = command(profileArgs(List.of("--out", tmpJson.toString(), "--table", tmpTable.toString())));

@@ -35,6 +35,11 @@ class BenchCommandTest {
         try (var s = Files.list(results.resolve("raw/jmh"))) {
             assertEquals(2, s.count(), "no temporary files left");
         }
+        // Results are shared: they get the umask's permissions, not a temporary file's 0600.
+        var umask = Files.getPosixFilePermissions(Files.createFile(tmp.resolve("plain")));
+        for (String f : new String[] {"raw/jmh/b1.json", "raw/jmh/b1.log", "reports/b1-kernels.md", "reports/b1.md", "raw/b1.json"}) {
+            assertEquals(umask, Files.getPosixFilePermissions(results.resolve(f)), f);
+        }
         try (var s = Files.list(results.resolve("reports"))) {
             assertEquals(4, s.count(), "md, html, csv, kernels.md and no temporary file");
         }

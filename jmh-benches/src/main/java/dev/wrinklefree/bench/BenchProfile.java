@@ -344,11 +344,14 @@ public final class BenchProfile {
         void write(PrintStream ps) throws IOException;
     }
 
-    /** Writes to a temporary file beside {@code file}, then moves it into place. */
+    /**
+     * Writes to a temporary file beside {@code file}, then moves it into place. The temporary file is made with
+     * {@code createFile}, so the result gets the umask's permissions (createTempFile's 0600 would stay on it).
+     */
     private static void writeAtomically(Path file, Writer w) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+        Path tmp = Files.createFile(dir.resolve("." + file.getFileName() + "." + ProcessHandle.current().pid() + "." + System.nanoTime() + ".tmp"));
         try {
             try (PrintStream ps = new PrintStream(Files.newOutputStream(tmp), false, StandardCharsets.UTF_8)) {
                 w.write(ps);

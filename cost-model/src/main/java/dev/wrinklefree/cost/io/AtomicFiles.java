@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -13,7 +14,32 @@ import java.nio.file.StandardCopyOption;
  * the bytes go to a temporary file in the target's folder, which is then moved over the target.
  */
 public final class AtomicFiles {
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
     private AtomicFiles() {
+    }
+
+    /**
+     * Creates a new empty file in {@code target}'s folder (created if needed) with a unique hidden name, for
+     * writing and then moving over {@code target}. Unlike {@link Files#createTempFile}, whose 0600 permissions
+     * would stay on the finished file, its permissions follow the process's umask like any other new file.
+     *
+     * @throws IOException when the folder or the file cannot be created
+     */
+    public static Path createTempBeside(Path target) throws IOException {
+        Path abs = target.toAbsolutePath();
+        Path dir = abs.getParent();
+        Files.createDirectories(dir);
+        for (int attempt = 0; ; attempt++) {
+            Path p = dir.resolve("." + abs.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
+            try {
+                return Files.createFile(p);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt >= 100) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Writes {@code text} as UTF-8 to {@code target}, creating parent folders. */
@@ -32,8 +58,7 @@ public final class AtomicFiles {
         Path dir = abs.getParent();
         Path tmp = null;
         try {
-            Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+            tmp = createTempBeside(abs);
             Files.write(tmp, bytes);
             try {
                 Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -27,6 +27,15 @@ class AtomicFilesTest {
     }
 
     @Test
+    void finishedFilesGetTheUmasksPermissionsNotTemporaryFilePermissions() throws Exception {
+        Path f = tmp.resolve("report.md");
+        AtomicFiles.writeString(f, "x");
+        Path plain = Files.createFile(tmp.resolve("plain.md"));
+        // createTempFile would have made it 0600 (owner only), whatever the umask.
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(f));
+    }
+
+    @Test
     void failedMoveLeavesTargetAndNoTemporaryFile() throws Exception {
         Path dirAsTarget = tmp.resolve("taken");
         Files.createDirectories(dirAsTarget.resolve("child"));
