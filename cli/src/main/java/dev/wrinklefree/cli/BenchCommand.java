@@ -153,6 +153,16 @@ final class BenchCommand implements Callable<Integer> {
         err.println("bench: JMH results in " + Results.show(json) + "; pricing ...");
         err.flush();
         var rs = JmhReader.read(json);
+        if (rs.matching(options.decodeMapping()::matches).isEmpty() && rs.matching(options.kernelMapping()::matches).isEmpty()) {
+            // A custom run of, say, the memory benchmarks: its table is the result; there is nothing to price.
+            out.println("jmh:     " + Results.show(json));
+            if (Files.exists(table)) {
+                out.println("kernels: " + Results.show(table));
+            }
+            out.println("no cost report: none of these benchmarks gives tokens per second (no decode benchmark, no kernel benchmark)");
+            out.flush();
+            return code == SOME_STEPS_FAILED ? 1 : 0;
+        }
         Analysis a = CostAnalysis.run(rs, catalog, cost.calibrated(options, rs), id, now, MachineInfo.detect());
         ReportCommand.Written w = ReportCommand.write(a, dir);
         out.println("jmh:     " + Results.show(json));

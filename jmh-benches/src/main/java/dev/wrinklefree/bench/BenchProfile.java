@@ -40,8 +40,9 @@ import java.util.regex.Pattern;
  *       512), which the cost report prices as measured tokens/s.
  *   <li>{@code full} (about an hour): issue 2's and 3's tables (formats x backends, every native ISA path
  *       and Vector API strategy, batch 1 / 32 / 128, hot / cold, 1 and 2 threads), every bitnet-2b-4t
- *       layer shape, memory read and copy, FFM and dispatch overhead, activation quantization, and decode
- *       plus prefill of bitnet-2b-4t (three formats) and bitnet-700m (bitnet.cpp's comparison model).
+ *       layer shape, memory read and copy, FFM and dispatch overhead, activation quantization, decode
+ *       plus prefill of bitnet-2b-4t (three formats) and bitnet-700m (bitnet.cpp's comparison model), and
+ *       the time to open a 1.2 GB model (five cold JVMs per backend).
  *   <li>{@code --jmh ARGS...}: one step with exactly these JMH arguments (any subset, same output).
  * </ul>
  *
@@ -71,12 +72,13 @@ public final class BenchProfile {
      *
      * @param benchmark include regex, e.g. {@code TernaryMatmulBenchmark\.matmul$}
      * @param params parameter name to comma-separated values
-     * @param warmups warm-up iterations (one fork)
+     * @param forksPerConfig JVMs per parameter combination (1, or more for single-shot cold starts)
+     * @param warmups warm-up iterations
      * @param iterations measurement iterations
      * @param seconds seconds per warm-up and measurement iteration
      * @param gc whether to add JMH's {@code gc} profiler (allocation per op)
      */
-    public record Step(String benchmark, Map<String, String> params, int warmups, int iterations, int seconds, boolean gc) {
+    public record Step(String benchmark, Map<String, String> params, int forksPerConfig, int warmups, int iterations, int seconds, boolean gc) {
         public Step {
             params = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(params));
         }
@@ -85,7 +87,7 @@ public final class BenchProfile {
         public List<String> jmhArgs() {
             List<String> a = new ArrayList<>(List.of(benchmark));
             params.forEach((k, v) -> a.addAll(List.of("-p", k + "=" + v)));
-            a.addAll(List.of("-f", "1", "-wi", String.valueOf(warmups), "-w", seconds + "s", "-i", String.valueOf(iterations),
+            a.addAll(List.of("-f", String.valueOf(forksPerConfig), "-wi", String.valueOf(warmups), "-w", seconds + "s", "-i", String.valueOf(iterations),
                     "-r", seconds + "s", "-foe", "true"));
             if (gc) {
                 a.addAll(List.of("-prof", "gc"));
@@ -93,9 +95,9 @@ public final class BenchProfile {
             return a;
         }
 
-        /** Forks this step starts: the product of its parameters' value counts. */
+        /** JVMs this step starts: the product of its parameters' value counts times {@link #forksPerConfig()}. */
         public int forks() {
-            return params.values().stream().mapToInt(v -> v.split(",").length).reduce(1, (x, y) -> x * y);
+            return forksPerConfig * params.values().stream().mapToInt(v -> v.split(",").length).reduce(1, (x, y) -> x * y);
         }
     }
 
@@ -121,7 +123,7 @@ public final class BenchProfile {
             for (int j = 0; j < kv.length; j += 2) {
                 p.put(kv[j], kv[j + 1]);
             }
-            list.add(new Step(benchmark, p, wi, i, s, gc));
+            list.add(new Step(benchmark, p, 1, wi, i, s, gc));
             return this;
         }
 
@@ -217,6 +219,10 @@ public final class BenchProfile {
         String decoders = m.only("vector", "native");
         s.add("DecodeBenchmark\\.tokens$", 1, 3, 5, false, "model", "bitnet-2b-4t", "format", FORMATS, "head", "q8_0",
                 "backend", decoders, "threads", "1,2", "phase", "decode,prefill", "context", "512");
+        // Time to first forward pass readiness (issue 5: under 1 s for a 1 GB model): single shot, a cold JVM each.
+        Map<String, String> open = new LinkedHashMap<>();
+        open.put("backend", decoders);
+        s.list.add(new Step("ModelOpenBenchmark\\.", open, 5, 0, 1, 1, false));
         // bitnet.cpp's published comparison (issue 5): bitnet-700m, f16 head, context 128.
         s.add("DecodeBenchmark\\.tokens$", 1, 3, 5, false, "model", "bitnet-700m", "format", "TQ2_0,I2_S", "head", "f16",
                 "backend", decoders, "threads", "1,2", "phase", "decode,prefill", "context", "128");

@@ -50,6 +50,8 @@ class BenchProfileTest {
         assertTrue(f.contains("batch=128"), f);
         assertTrue(f.contains("phase=decode,prefill") && f.contains("model=bitnet-700m"), f);
         assertTrue(f.contains("MemoryBandwidthBenchmark\\. ") && f.contains("ActivationQuantizationBenchmark"), f);
+        // Model open is single shot: five cold JVMs per backend, not five iterations in one.
+        assertTrue(f.contains("ModelOpenBenchmark\\. -p backend=vector,native -f 5 -wi 0 -w 1s -i 1"), f);
         // format x backend x batch x threads x residency = 3 x 3 x 2 x 2 x 2
         assertEquals(72, BenchProfile.full(ALL).get(2).forks());
     }
