@@ -46,6 +46,19 @@ class BenchCommandTest {
     }
 
     @Test
+    void aRunWithNothingToPriceKeepsItsTableAndSaysSo() throws Exception {
+        Path results = tmp.resolve("results");
+        // With another decode pattern the stand-in is neither a decode nor a kernel benchmark (as the memory benchmarks are).
+        CliTest.Run r = CliTest.run("bench", "--jmh-classpath", System.getProperty("java.class.path"), "--results", results.toString(),
+                "--run-id", "b3", "--ignore-jmh-lock", "--decode-pattern", "NoSuchDecoder",
+                "--", "fixture.DecodeBenchmark", "-p", "phase=decode", "-f", "1", "-wi", "0", "-i", "1", "-r", "100ms");
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("no cost report: none of these benchmarks gives tokens per second"), r.out());
+        assertTrue(Files.exists(results.resolve("raw/jmh/b3.json")) && Files.exists(results.resolve("reports/b3-kernels.md")));
+        assertTrue(!Files.exists(results.resolve("raw/b3.json")));
+    }
+
+    @Test
     void listPrintsTheProfilesJmhCommandLines() {
         CliTest.Run q = CliTest.run("bench", "--jmh-classpath", System.getProperty("java.class.path"), "--list");
         assertEquals(0, q.code(), q.out() + q.err());
