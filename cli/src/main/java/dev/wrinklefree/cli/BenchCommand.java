@@ -150,8 +150,6 @@ final class BenchCommand implements Callable<Integer> {
             out.print(Files.readString(table));
             out.flush();
         }
-        err.println("bench: JMH results in " + Results.show(json) + "; pricing ...");
-        err.flush();
         var rs = JmhReader.read(json);
         if (rs.matching(options.decodeMapping()::matches).isEmpty() && rs.matching(options.kernelMapping()::matches).isEmpty()) {
             // A custom run of, say, the memory benchmarks: its table is the result; there is nothing to price.
@@ -163,6 +161,8 @@ final class BenchCommand implements Callable<Integer> {
             out.flush();
             return code == SOME_STEPS_FAILED ? 1 : 0;
         }
+        err.println("bench: JMH results in " + Results.show(json) + "; pricing ...");
+        err.flush();
         Analysis a = CostAnalysis.run(rs, catalog, cost.calibrated(options, rs), id, now, MachineInfo.detect());
         ReportCommand.Written w = ReportCommand.write(a, dir);
         out.println("jmh:     " + Results.show(json));
