@@ -18,14 +18,17 @@ import java.util.TreeMap;
 import java.util.function.Predicate;
 
 /**
- * Reads a JMH JSON result file and prints what a kernel engineer wants to read: per format, backend,
- * batch, residency and threads the ns per weight, G weights/s, weight GB/s and fraction of the memory-read
- * roofline; the roofline itself, activation quantization per token, dispatch overhead, and issue 2's
- * performance bars with their verdicts.
+ * Reads a JMH JSON result file and prints what a kernel engineer wants to read: per format, backend
+ * (including {@code native:<isa>} and {@code vector:<strategy>} rows), batch, residency and threads the ns per
+ * weight, G weights/s, weight GB/s and fraction of the memory roofline; the roofline itself (at each thread
+ * count the best read of the run, Java {@code MemoryBandwidthBenchmark.read} or native
+ * {@code NativeMemoryReadBenchmark.read}, marked in its table); decoder tokens/s; model open time; activation
+ * quantization per token; dispatch and FFM overhead; and the performance bars of issue 2 (Vector API) and
+ * issue 3 (native) with their verdicts. Sections and bars without data are left out.
  *
  * <p>Every figure is the median of all measured iterations ({@code rawData}, every fork), not JMH's
  * mean. Weights and bytes come from {@code TernaryMatmulBenchmark}'s aux counters (rates per second over
- * the measured time); "weights" are weights x tokens.
+ * the measured time); "weights" are weights x tokens, i.e. multiply-accumulates.
  *
  * <p>Usage: {@code java -cp benchmarks.jar dev.wrinklefree.bench.BenchTable results/raw/jmh/X.json}.
  */
@@ -156,8 +159,7 @@ public final class BenchTable {
         out.println("Ternary matmul (TernaryMatmulBenchmark, medians; weights = weights x tokens; GB/s = weight bytes streamed;");
         out.println("roofline = GB/s / the best memory read GB/s of this run at the same thread count, see below)");
         out.println();
-        out.println("| format | backend | shape | batch | residency | threads | ns/weight | G weights/s | GB/s | roofline | alloc B/op |");
-        out.println("|---|---|---|---:|---|---:|---:|---:|---:|---:|---:|");
+        head(out, "| format | backend | shape | batch | residency | threads | ns/weight | G weights/s | GB/s | roofline | alloc B/op |", "|---|---|---|---:|---|---:|---:|---:|---:|---:|---:|");
         for (Row r : mm) {
             double w = r.secondary("weights");
             double b = r.secondary("bytes");
@@ -179,8 +181,7 @@ public final class BenchTable {
         out.println("Memory bandwidth (>= 1 GiB off-heap; copy counts bytes read + written). The roofline at each thread count");
         out.println("is the best read of this run, Java (MemoryBandwidthBenchmark) or native (NativeMemoryReadBenchmark).");
         out.println();
-        out.println("| benchmark | threads | GB/s | roofline |");
-        out.println("|---|---:|---:|---|");
+        head(out, "| benchmark | threads | GB/s | roofline |", "|---|---:|---:|---|");
         for (Row r : bw) {
             boolean used = roofline(r.param("threads")).map(x -> x == r).orElse(false);
             out.printf(Locale.ROOT, "| %s | %s | %.2f | %s |%n", r.name(), r.param("threads"), r.secondary("bytes") / 1e9, used ? "yes" : "");
@@ -196,8 +197,7 @@ public final class BenchTable {
         out.println("Decoder (DecodeBenchmark, synthetic model of the real shape; one op = one token; decode = batch-1 steps at");
         out.println("a fixed context, prefill = a 128-token prompt)");
         out.println();
-        out.println("| model | format | head | backend | threads | phase | context | tokens/s | ms/token |");
-        out.println("|---|---|---|---|---:|---|---:|---:|---:|");
+        head(out, "| model | format | head | backend | threads | phase | context | tokens/s | ms/token |", "|---|---|---|---|---:|---|---:|---:|---:|");
         for (Row r : d) {
             double tps = 1e9 / toNanos(r.score(), r.unit());
             out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %.2f | %.2f |%n", r.param("model"), r.param("format"), r.param("head"),
@@ -214,8 +214,7 @@ public final class BenchTable {
         }
         out.println("Model open (ModelOpenBenchmark: map, validate, prepare weights, start threads, allocate the KV cache; a cold JVM per sample)");
         out.println();
-        out.println("| model | format | head | backend | ms (median) | < 1 s |");
-        out.println("|---|---|---|---|---:|---|");
+        head(out, "| model | format | head | backend | ms (median) | < 1 s |", "|---|---|---|---|---:|---|");
         for (Row r : o) {
             double ms = toNanos(r.score(), r.unit()) / 1e6;
             out.printf(Locale.ROOT, "| %s | %s | %s | %s | %.0f | %s |%n", r.param("model"), r.param("format"), r.param("head"),
@@ -231,8 +230,7 @@ public final class BenchTable {
         }
         out.println("Activation quantization (ActivationQuantizationBenchmark, one token)");
         out.println();
-        out.println("| format | K | ns/token |");
-        out.println("|---|---:|---:|");
+        head(out, "| format | K | ns/token |", "|---|---:|---:|");
         for (Row r : q) {
             out.printf(Locale.ROOT, "| %s | %s | %.1f |%n", r.param("format"), r.param("cols"), toNanos(r.score(), r.unit()));
         }
@@ -265,8 +263,7 @@ public final class BenchTable {
         out.println("FFM overhead (FfmOverheadBenchmark: noop = empty downcall, tinyMatmul = one call on the smallest matrix, gemv2560 = one");
         out.println("2560x2560 GEMV, hot; overhead = tinyMatmul / gemv2560)");
         out.println();
-        out.println("| backend | format | noop ns | tinyMatmul ns | gemv2560 ns | overhead |");
-        out.println("|---|---|---:|---:|---:|---:|");
+        head(out, "| backend | format | noop ns | tinyMatmul ns | gemv2560 ns | overhead |", "|---|---|---:|---:|---:|---:|");
         for (String[] bf : ffmConfigs()) {
             double noop = ffmNanos("noop", bf[0], bf[1]);
             double tiny = ffmNanos("tinyMatmul", bf[0], bf[1]);
@@ -329,15 +326,7 @@ public final class BenchTable {
             lines.add(String.format(Locale.ROOT, "| no allocation per op (-prof gc, worst non-scalar batch-1 call, JMH's own bookkeeping included) | %.2f B/op | %s |",
                     worst, worst < 8 ? "PASS" : "FAIL"));
         }
-        if (lines.isEmpty()) {
-            return;
-        }
-        out.println("Performance bars, Vector API (issue 2; ratios within this run)");
-        out.println();
-        out.println("| bar | measured | verdict |");
-        out.println("|---|---:|---|");
-        lines.forEach(out::println);
-        out.println();
+        printBars(out, "Performance bars, Vector API (issue 2; ratios within this run)", lines);
     }
 
     /** Issue 3's performance bars for the native kernels (skipped when data is missing). */
@@ -367,15 +356,25 @@ public final class BenchTable {
                         bf[1], bf[0], pct, pct < 1 ? "PASS" : "FAIL"));
             }
         }
+        printBars(out, "Performance bars, native kernels (issue 3; ratios within this run)", lines);
+    }
+
+    /** A bars table: each line a bar, its measured value and verdict; nothing when no bar had data. */
+    private static void printBars(PrintStream out, String title, List<String> lines) {
         if (lines.isEmpty()) {
             return;
         }
-        out.println("Performance bars, native kernels (issue 3; ratios within this run)");
+        out.println(title);
         out.println();
-        out.println("| bar | measured | verdict |");
-        out.println("|---|---:|---|");
+        head(out, "| bar | measured | verdict |", "|---|---:|---|");
         lines.forEach(out::println);
         out.println();
+    }
+
+    /** A Markdown table's header row and its alignment row. */
+    private static void head(PrintStream out, String columns, String alignment) {
+        out.println(columns);
+        out.println(alignment);
     }
 
     private static void bar(List<String> lines, String what, double value, double threshold, String format) {
