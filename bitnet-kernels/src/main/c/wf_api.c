@@ -5,6 +5,7 @@
  * SSE2 only), so it loads and answers on any CPU; kernels run only where their ISA is present.
  */
 #include "wf_internal.h"
+#include "wf_lut.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -18,7 +19,7 @@
 #define WF_API __attribute__((visibility("default")))
 
 /* Bumped whenever a signature below changes; the Java side refuses a library with another version. */
-#define WF_ABI_VERSION 1
+#define WF_ABI_VERSION 2
 
 /* CPU feature bits reported to Java (dev.wrinklefree.kernels.ffm.CpuFeatures). */
 enum {
@@ -54,7 +55,11 @@ enum {
 #ifndef WF_HAVE_AVX512VNNI256
 #define WF_HAVE_AVX512VNNI256 1
 #endif
+#ifndef WF_HAVE_LUT
+#define WF_HAVE_LUT 1
+#endif
 #else
+#define WF_HAVE_LUT 0
 #define WF_HAVE_AVX2 0
 #define WF_HAVE_AVXVNNI 0
 #define WF_HAVE_AVX512BW 0
@@ -218,6 +223,99 @@ WF_API int32_t wf_matmul(int32_t isa, int32_t format, const uint8_t *w, int64_t 
         .row_start = row_start, .row_end = row_end,
     };
     return KERNELS[isa][format](&a);
+}
+
+/* ---- the LUT kernels (wf_lut.h), on AVX-512 BW ---- */
+
+/* Whether this library has the LUT kernels and this CPU runs them (they need what the avx512bw path needs). */
+WF_API int32_t wf_lut_usable(void) {
+    const uint64_t need = isa_requirements(WF_ISA_AVX512BW);
+    return WF_HAVE_LUT && (features() & need) == need;
+}
+
+/* Layout parameters for the Java side: 0 rows per panel, 1 segments per chunk, 2 words per segment. */
+WF_API int32_t wf_lut_param(int32_t which) {
+    switch (which) {
+        case 0: return WF_LUT_ROWS;
+        case 1: return WF_LUT_CHUNK;
+        case 2: return WF_LUT_WORDS;
+        default: return -1;
+    }
+}
+
+/* Bytes of the LUT layout of an M x K matrix, or -1 for an unknown format. */
+WF_API int64_t wf_lut_layout_bytes(int32_t format, int32_t m, int32_t k) {
+    if (format < 0 || format >= WF_FORMAT_COUNT || m < 1 || k < 1) {
+        return -1;
+    }
+    return wf_lut_bytes(format, m, k);
+}
+
+/* int16 entries of one token's tables for activations of length K. */
+WF_API int64_t wf_lut_token_table_entries(int32_t k) {
+    return wf_lut_token_entries(k);
+}
+
+/*
+ * Repacks panels [panel_start, panel_end) of a standard matrix into dst (wf_lut_layout_bytes bytes). Returns WF_OK,
+ * WF_LUT_UNREPRESENTABLE (1) when a weight code is 3, WF_ERR_ISA, WF_ERR_ARG or WF_ERR_NOMEM.
+ */
+WF_API int32_t wf_lut_pack(int32_t format, const uint8_t *w, int64_t row_bytes, int32_t m, int32_t k,
+                           int32_t panel_start, int32_t panel_end, uint8_t *dst) {
+    if (!wf_lut_usable()) {
+        return WF_ERR_ISA;
+    }
+    if (format < 0 || format >= WF_FORMAT_COUNT || m < 1 || k < 1 || panel_start < 0 || panel_start > panel_end
+            || panel_end > wf_lut_panels(m)) {
+        return WF_ERR_ARG;
+    }
+#if WF_HAVE_LUT
+    return wf_lut_pack_avx512(format, w, row_bytes, m, k, panel_start, panel_end, dst);
+#else
+    (void) w; (void) row_bytes; (void) dst;
+    return WF_ERR_ISA;
+#endif
+}
+
+/* The tables of n tokens of activations (q: n * k int8) into dst (n * wf_lut_token_table_entries(k) int16). */
+WF_API int32_t wf_lut_tables(const int8_t *q, int32_t n, int32_t k, int16_t *dst) {
+    if (!wf_lut_usable()) {
+        return WF_ERR_ISA;
+    }
+    if (n < 1 || k < 1) {
+        return WF_ERR_ARG;
+    }
+#if WF_HAVE_LUT
+    return wf_lut_tables_avx512(q, n, k, dst);
+#else
+    (void) q; (void) dst;
+    return WF_ERR_ISA;
+#endif
+}
+
+/*
+ * Y = W X for output rows [row_start, row_end) from the LUT layout and the tables of wf_lut_tables; scale/sum as
+ * in wf_matmul (Q8_K d per block for TQ; I8_S s and row sum per token for I2_S).
+ */
+WF_API int32_t wf_lut_matmul(int32_t format, const uint8_t *lut, int32_t m, int32_t k, float tensor_scale,
+                             const int16_t *tables, const float *scale, const int32_t *sum, int32_t n, float *y,
+                             int64_t y_offset, int32_t row_start, int32_t row_end) {
+    if (!wf_lut_usable()) {
+        return WF_ERR_ISA;
+    }
+    if (format < 0 || format >= WF_FORMAT_COUNT || n < 1 || k < 1 || row_start < 0 || row_end > m
+            || row_start > row_end) {
+        return WF_ERR_ARG;
+    }
+    if (row_start == row_end) {
+        return WF_OK;
+    }
+#if WF_HAVE_LUT
+    return wf_lut_matmul_avx512(format, lut, m, k, tensor_scale, tables, scale, sum, n, y + y_offset, row_start, row_end);
+#else
+    (void) lut; (void) tensor_scale; (void) tables; (void) scale; (void) sum; (void) y; (void) y_offset;
+    return WF_ERR_ISA;
+#endif
 }
 
 /* An empty downcall: the fixed cost of crossing from Java to C, for the FFM overhead benchmark. */
