@@ -318,6 +318,73 @@ WF_API int32_t wf_lut_matmul(int32_t format, const uint8_t *lut, int32_t m, int3
 #endif
 }
 
+/* ---- dense GEMV for the LM head (wf_dense_body.h) ---- */
+
+enum { WF_DENSE_F16 = 0, WF_DENSE_Q8_0 = 1 };
+
+/* The best ISA path of the dense GEMV here: WF_ISA_AVX512VNNI, WF_ISA_AVX2, or -1 (none: the Java head is used). */
+WF_API int32_t wf_dense_isa(void) {
+    if (WF_HAVE_AVX512VNNI && isa_usable(WF_ISA_AVX512VNNI)) {
+        return WF_ISA_AVX512VNNI;
+    }
+    if (WF_HAVE_AVX2 && isa_usable(WF_ISA_AVX2)) {
+        return WF_ISA_AVX2;
+    }
+    return -1;
+}
+
+/*
+ * y[r] for rows [row_start, row_end) of a dense matrix, on ISA path isa (WF_ISA_AVX512VNNI or WF_ISA_AVX2; -1: the
+ * best this CPU runs) (type WF_DENSE_F16 or WF_DENSE_Q8_0, ggml layouts, row_bytes
+ * apart) times one vector: x (cols floats) for F16; xq (cols int8) and xd (cols / 32 float block scales) for Q8_0.
+ * Returns WF_OK, WF_ERR_ISA (no AVX2), WF_ERR_ARG (bad type or range, cols not a multiple of 32 for Q8_0) or
+ * WF_ERR_NOMEM.
+ */
+WF_API int32_t wf_dense_gemv(int32_t isa, int32_t type, const uint8_t *w, int64_t row_bytes, int32_t cols,
+                             const float *x, const int8_t *xq, const float *xd, float *y, int32_t row_start,
+                             int32_t row_end) {
+    if (isa < 0) {
+        isa = wf_dense_isa();
+    }
+    if (isa < 0 || (isa != WF_ISA_AVX512VNNI && isa != WF_ISA_AVX2) || !isa_usable(isa)) {
+        return WF_ERR_ISA;
+    }
+    if (cols < 1 || row_start < 0 || row_start > row_end) {
+        return WF_ERR_ARG;
+    }
+    if (type == WF_DENSE_F16) {
+#if WF_HAVE_AVX512VNNI
+        if (isa == WF_ISA_AVX512VNNI) {
+            return wf_dense_f16_avx512vnni(w, row_bytes, cols, x, y, row_start, row_end);
+        }
+#endif
+#if WF_HAVE_AVX2
+        return wf_dense_f16_avx2(w, row_bytes, cols, x, y, row_start, row_end);
+#endif
+    } else if (type == WF_DENSE_Q8_0) {
+        if (cols % 32 != 0) {
+            return WF_ERR_ARG;
+        }
+        int16_t *x16 = (int16_t *) (void *) wf_scratch((size_t) cols * 2);
+        if (x16 == NULL) {
+            return WF_ERR_NOMEM;
+        }
+        for (int32_t i = 0; i < cols; i++) {
+            x16[i] = xq[i];
+        }
+#if WF_HAVE_AVX512VNNI
+        if (isa == WF_ISA_AVX512VNNI) {
+            return wf_dense_q8_0_avx512vnni(w, row_bytes, cols, x16, xd, y, row_start, row_end);
+        }
+#endif
+#if WF_HAVE_AVX2
+        return wf_dense_q8_0_avx2(w, row_bytes, cols, x16, xd, y, row_start, row_end);
+#endif
+    }
+    (void) w; (void) x; (void) xd; (void) y;
+    return WF_ERR_ARG;
+}
+
 /* An empty downcall: the fixed cost of crossing from Java to C, for the FFM overhead benchmark. */
 WF_API void wf_noop(void) {
 }

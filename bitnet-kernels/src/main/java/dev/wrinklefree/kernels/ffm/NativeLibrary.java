@@ -45,7 +45,8 @@ public final class NativeLibrary {
 
     /** What a loaded library offers; its fields are trusted finals, so the JIT folds the handles. */
     record Loaded(Path path, String buildInfo, CpuFeatures cpu, int compiledMask, int usableMask,
-                  MethodHandle matmul, MethodHandle noop, MethodHandle readSum, Lut lut) {
+                  MethodHandle matmul, MethodHandle noop, MethodHandle readSum, Lut lut, int denseIsa,
+                  MethodHandle denseGemv) {
     }
 
     /**
@@ -226,7 +227,11 @@ public final class NativeLibrary {
                     handle(linker, lookup, "wf_lut_matmul", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT,
                             JAVA_INT, JAVA_FLOAT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT,
                             JAVA_INT), critical));
-            return new Loaded(file, buildInfo, new CpuFeatures(features), compiled, usable, matmul, noop, readSum, lut);
+            int denseIsa = (int) handle(linker, lookup, "wf_dense_isa", FunctionDescriptor.of(JAVA_INT)).invokeExact();
+            MethodHandle denseGemv = handle(linker, lookup, "wf_dense_gemv", FunctionDescriptor.of(JAVA_INT, JAVA_INT,
+                    JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT), critical);
+            return new Loaded(file, buildInfo, new CpuFeatures(features), compiled, usable, matmul, noop, readSum, lut,
+                    denseIsa, denseGemv);
         } catch (LoadException e) {
             throw e;
         } catch (Throwable t) {

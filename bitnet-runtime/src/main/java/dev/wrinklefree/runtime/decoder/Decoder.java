@@ -120,7 +120,8 @@ public final class Decoder implements AutoCloseable {
 
     /** A one-line description: model, kernel, threads, dense path. */
     public String describe() {
-        return model + ", kernel " + kernel().name() + ", " + options.threads() + " thread(s), dense ops " + Ops.describe();
+        return model + ", kernel " + kernel().name() + ", " + options.threads() + " thread(s), dense ops " + Ops.describe()
+                + (LmHead.nativeRuns(kernel(), model.head().type()) ? ", native LM head" : "");
     }
 
     /** Stops the worker threads. Does not close the model. */
