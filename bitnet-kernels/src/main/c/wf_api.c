@@ -10,6 +10,9 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__linux__) || defined(__APPLE__)
+#include <sys/mman.h>
+#endif
 
 #if defined(__x86_64__)
 #include <cpuid.h>
@@ -383,6 +386,66 @@ WF_API int32_t wf_dense_gemv(int32_t isa, int32_t type, const uint8_t *w, int64_
     }
     (void) w; (void) x; (void) xd; (void) y;
     return WF_ERR_ARG;
+}
+
+/* ---- memory for repacked weights ---- */
+
+#define WF_HUGE_PAGE ((int64_t) 2 << 20)
+
+static int64_t huge_round(int64_t bytes) {
+    return (bytes + WF_HUGE_PAGE - 1) / WF_HUGE_PAGE * WF_HUGE_PAGE;
+}
+
+/*
+ * bytes of zeroed memory (rounded up to 2 MiB), aligned to 2 MiB and, on Linux, marked for transparent huge pages
+ * (MADV_HUGEPAGE; honoured when the system's THP mode is "madvise" or "always"). Huge pages make the weight stream
+ * of a GEMV faster (measured on Zen 4: 10 to 20 % more GB/s, fewer TLB misses) and the first touch of a large
+ * layout far cheaper (one fault per 2 MiB instead of per 4 KiB). NULL when the memory cannot be had; free with
+ * wf_huge_free(p, bytes).
+ */
+WF_API void *wf_huge_alloc(int64_t bytes) {
+    if (bytes < 1) {
+        return NULL;
+    }
+    const int64_t size = huge_round(bytes);
+#if defined(__linux__) || defined(__APPLE__)
+    uint8_t *raw = (uint8_t *) mmap(NULL, (size_t) (size + WF_HUGE_PAGE), PROT_READ | PROT_WRITE,
+                                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (raw == (uint8_t *) MAP_FAILED) {
+        return NULL;
+    }
+    uint8_t *p = (uint8_t *) (((uintptr_t) raw + (uintptr_t) WF_HUGE_PAGE - 1) & ~(uintptr_t) (WF_HUGE_PAGE - 1));
+    if (p > raw) {
+        munmap(raw, (size_t) (p - raw));
+    }
+    if (p + size < raw + size + WF_HUGE_PAGE) {
+        munmap(p + size, (size_t) (raw + size + WF_HUGE_PAGE - (p + size)));
+    }
+#if defined(MADV_HUGEPAGE)
+    (void) madvise(p, (size_t) size, MADV_HUGEPAGE);  /* advice only: 4 KiB pages when refused */
+#endif
+    return p;
+#else
+    void *p = NULL;
+    if (posix_memalign(&p, (size_t) WF_HUGE_PAGE, (size_t) size) != 0) {
+        return NULL;
+    }
+    memset(p, 0, (size_t) size);
+    return p;
+#endif
+}
+
+/* Frees memory of wf_huge_alloc (bytes as passed to it). */
+WF_API void wf_huge_free(void *p, int64_t bytes) {
+    if (p == NULL) {
+        return;
+    }
+#if defined(__linux__) || defined(__APPLE__)
+    munmap(p, (size_t) huge_round(bytes));
+#else
+    (void) bytes;
+    free(p);
+#endif
 }
 
 /* An empty downcall: the fixed cost of crossing from Java to C, for the FFM overhead benchmark. */

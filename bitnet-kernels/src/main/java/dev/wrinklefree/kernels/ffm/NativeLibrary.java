@@ -46,7 +46,7 @@ public final class NativeLibrary {
     /** What a loaded library offers; its fields are trusted finals, so the JIT folds the handles. */
     record Loaded(Path path, String buildInfo, CpuFeatures cpu, int compiledMask, int usableMask,
                   MethodHandle matmul, MethodHandle noop, MethodHandle readSum, Lut lut, int denseIsa,
-                  MethodHandle denseGemv) {
+                  MethodHandle denseGemv, MethodHandle hugeAlloc, MethodHandle hugeFree) {
     }
 
     /**
@@ -161,6 +161,33 @@ public final class NativeLibrary {
         }
     }
 
+    /**
+     * Zeroed native memory of {@code bytes} bytes, 2 MiB aligned and marked for transparent huge pages where the OS
+     * has them ({@code wf_huge_alloc}); freed when {@code arena} is closed (or, for an automatic arena, collected).
+     *
+     * @throws OutOfMemoryError when the memory cannot be had
+     */
+    static MemorySegment allocateHuge(long bytes, Arena arena) {
+        Loaded l = loaded();
+        MemorySegment p;
+        try {
+            p = (MemorySegment) l.hugeAlloc().invokeExact(bytes);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        if (p.equals(MemorySegment.NULL)) {
+            throw new OutOfMemoryError("native library: cannot map " + bytes + " bytes");
+        }
+        MethodHandle free = l.hugeFree();
+        return p.reinterpret(bytes, arena, seg -> {
+            try {
+                free.invokeExact(seg, bytes);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+        });
+    }
+
     static Loaded loaded() {
         Loaded l = Holder.LOADED;
         if (l == null) {
@@ -230,8 +257,10 @@ public final class NativeLibrary {
             int denseIsa = (int) handle(linker, lookup, "wf_dense_isa", FunctionDescriptor.of(JAVA_INT)).invokeExact();
             MethodHandle denseGemv = handle(linker, lookup, "wf_dense_gemv", FunctionDescriptor.of(JAVA_INT, JAVA_INT,
                     JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT), critical);
+            MethodHandle hugeAlloc = handle(linker, lookup, "wf_huge_alloc", FunctionDescriptor.of(ADDRESS, JAVA_LONG));
+            MethodHandle hugeFree = handle(linker, lookup, "wf_huge_free", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG));
             return new Loaded(file, buildInfo, new CpuFeatures(features), compiled, usable, matmul, noop, readSum, lut,
-                    denseIsa, denseGemv);
+                    denseIsa, denseGemv, hugeAlloc, hugeFree);
         } catch (LoadException e) {
             throw e;
         } catch (Throwable t) {

@@ -22,12 +22,14 @@ import java.util.Objects;
  * <p>Results are bit-identical to the scalar oracle: the per-256-block integers are exact (16-bit lanes are
  * widened before they can overflow) and the float epilogue is the oracle's, block after block. A matrix holding
  * code 3 (a weight of +2 that no index expresses; the standard quantizers never write it) is not repacked: its
- * {@link #prepare} returns the matrix itself and {@link #matmul} runs the in-place kernel of the best ISA path.
+ * prepared weights read the standard bytes with the in-place kernel of the best ISA path. Like every repacking
+ * kernel, {@link #matmul} takes only weights this kernel prepared.
  *
  * <p>Tables are built once per activation row set and thread, and kept until the activations change (keyed on the
  * {@link QuantizedActivations} object and its {@link QuantizedActivations#version()}, like the vector backend's
  * cache): the q, k and v projections of a decode step share one build, as do gate and up. Stateless otherwise;
- * needs AVX-512 BW ({@link NativeLibrary#lutUsable()}).
+ * needs AVX-512 BW ({@link NativeLibrary#lutUsable()}). Layouts live in huge-page memory where the OS offers it
+ * (see {@link Slabs}).
  */
 final class NativeLutKernel implements TernaryKernel {
     private static final int WF_LUT_UNREPRESENTABLE = 1;
@@ -100,9 +102,28 @@ final class NativeLutKernel implements TernaryKernel {
         }
     }
 
+    /** A matrix the layout cannot hold (code 3), prepared for the in-place kernel: no extra bytes. */
+    static final class InPlaceWeights implements PreparedWeights {
+        final TernaryMatrix matrix;
+
+        InPlaceWeights(TernaryMatrix matrix) {
+            this.matrix = matrix;
+        }
+
+        @Override
+        public TernaryMatrix matrix() {
+            return matrix;
+        }
+
+        @Override
+        public String toString() {
+            return matrix + " (in place: holds code 3)";
+        }
+    }
+
     /**
-     * Repacks the matrix into the LUT layout (about 0.15 ns per weight on one thread), or returns it as it is when
-     * it holds code 3 (see the class comment).
+     * Repacks the matrix into the LUT layout (about 0.15 ns per weight on one thread), or, when it holds code 3,
+     * wraps it for the in-place kernel (see the class comment).
      *
      * @throws OutOfMemoryError when the layout or the repacking scratch cannot be allocated
      */
@@ -116,7 +137,7 @@ final class NativeLutKernel implements TernaryKernel {
         } catch (Throwable t) {
             throw NativeLibrary.rethrow(t);
         }
-        MemorySegment lut = Arena.ofAuto().allocate(bytes, 64);
+        MemorySegment lut = Slabs.carve(bytes);
         int panels = (w.rows() + rowsPerPanel - 1) / rowsPerPanel;
         int step = (int) Math.max(1, PACK_WEIGHTS_PER_CALL / ((long) rowsPerPanel * w.cols()));
         for (int p = 0; p < panels; p += step) {
@@ -128,7 +149,7 @@ final class NativeLutKernel implements TernaryKernel {
                 throw NativeLibrary.rethrow(t);
             }
             if (rc == WF_LUT_UNREPRESENTABLE) {
-                return w;
+                return new InPlaceWeights(w);
             }
             if (rc != 0) {
                 throw NativeLibrary.rethrow(failure("wf_lut_pack", rc, w));
@@ -139,9 +160,13 @@ final class NativeLutKernel implements TernaryKernel {
 
     @Override
     public void matmul(PreparedWeights pw, QuantizedActivations x, float[] y, int yOffset, int rowStart, int rowEnd) {
-        if (!(pw instanceof LutWeights lw)) {
-            inPlace.matmul(pw, x, y, yOffset, rowStart, rowEnd);
+        if (pw instanceof InPlaceWeights ip) {
+            inPlace.matmul(ip.matrix, x, y, yOffset, rowStart, rowEnd);
             return;
+        }
+        if (!(pw instanceof LutWeights lw)) {
+            throw new IllegalArgumentException(name() + " computes with weights it prepared itself (prepare()), got "
+                    + pw.matrix() + " as " + pw.getClass().getSimpleName());
         }
         TernaryKernel.checkArguments(pw, x, y, yOffset, rowStart, rowEnd);
         TernaryMatrix w = lw.matrix;
@@ -176,6 +201,34 @@ final class NativeLutKernel implements TernaryKernel {
         return rc == WF_ERR_NOMEM
                 ? new OutOfMemoryError(name() + ": no native memory for the scratch of " + what + " on " + w)
                 : new IllegalStateException(name() + ": " + what + " returned error " + rc + " for " + w);
+    }
+
+    /**
+     * The memory layouts are carved from: 64 MiB slabs of huge-page memory ({@link NativeLibrary#allocateHuge}), so
+     * small matrices share huge pages instead of each rounding up to 2 MiB. A slab is freed when no layout carved
+     * from it is reachable (each slice keeps its slab's automatic arena alive; the pool holds the current slab
+     * weakly). Layouts of a quarter slab or more get memory of their own.
+     */
+    private static final class Slabs {
+        static final long SLAB_BYTES = 64L << 20;
+        private static java.lang.ref.WeakReference<MemorySegment> current = new java.lang.ref.WeakReference<>(null);
+        private static long used;
+
+        static synchronized MemorySegment carve(long bytes) {
+            long need = (bytes + 63) & ~63L;
+            if (need >= SLAB_BYTES / 4) {
+                return NativeLibrary.allocateHuge(bytes, Arena.ofAuto());
+            }
+            MemorySegment slab = current.get();
+            if (slab == null || used + need > slab.byteSize()) {
+                slab = NativeLibrary.allocateHuge(SLAB_BYTES, Arena.ofAuto());
+                current = new java.lang.ref.WeakReference<>(slab);
+                used = 0;
+            }
+            MemorySegment s = slab.asSlice(used, bytes);
+            used += need;
+            return s;
+        }
     }
 
     /** This thread's tables of the last activations it saw (see the class comment); buffers only grow. */

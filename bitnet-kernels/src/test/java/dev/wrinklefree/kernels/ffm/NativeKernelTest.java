@@ -3,6 +3,7 @@ package dev.wrinklefree.kernels.ffm;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wrinklefree.kernels.ActivationFormat;
 import dev.wrinklefree.kernels.Conformance;
+import dev.wrinklefree.kernels.PreparedWeights;
 import dev.wrinklefree.kernels.QuantizedActivations;
 import dev.wrinklefree.kernels.TernaryFormat;
 import dev.wrinklefree.kernels.TernaryKernel;
@@ -246,7 +247,7 @@ class NativeKernelTest {
                         .quantize(Conformance.floats(c.get("activations")), 0, n);
                 for (TernaryKernel kernel : kernels) {
                     float[] y = new float[n * rows];
-                    kernel.matmul(w, x, y);
+                    kernel.matmul(kernel.prepare(w), x, y);
                     for (int t = 0; t < n; t++) {
                         for (int r = 0; r < rows; r++) {
                             // bitnet.cpp's float32 epilogue in the same order: bit-identical
@@ -310,13 +311,14 @@ class NativeKernelTest {
                 QuantizedActivations x = unitActivations(f.activationFormat(), randomInt8(rnd, n * k), n, k);
                 for (TernaryKernel kernel : kernels) {
                     float[] expect = run(kernel, w, x, 0, 0, m);
+                    PreparedWeights pw = kernel.prepare(w);
                     for (int rep = 0; rep < 10; rep++) {
                         float[] y = new float[expect.length];
                         Arrays.fill(y, SENTINEL);
                         int split = 1 + rnd.nextInt(m - 1);
                         List<Callable<Void>> halves = List.of(
-                                () -> { kernel.matmul(w, x, y, 0, 0, split); return null; },
-                                () -> { kernel.matmul(w, x, y, 0, split, m); return null; });
+                                () -> { kernel.matmul(pw, x, y, 0, 0, split); return null; },
+                                () -> { kernel.matmul(pw, x, y, 0, split, m); return null; });
                         for (Future<Void> done : pool.invokeAll(halves)) {
                             done.get();
                         }
@@ -363,10 +365,11 @@ class NativeKernelTest {
             QuantizedActivations wrongK = QuantizedActivations.allocate(ActivationFormat.Q8_K, 256, 1).rows(1);
             QuantizedActivations wrongFormat = QuantizedActivations.allocate(ActivationFormat.I8_S, 512, 1).rows(1);
             QuantizedActivations ok = QuantizedActivations.allocate(ActivationFormat.Q8_K, 512, 1).rows(1);
-            assertThrows(IllegalArgumentException.class, () -> kernel.matmul(w, wrongK, new float[2]));
-            assertThrows(IllegalArgumentException.class, () -> kernel.matmul(w, wrongFormat, new float[2]));
-            assertThrows(IllegalArgumentException.class, () -> kernel.matmul(w, ok, new float[1]));
-            assertThrows(IllegalArgumentException.class, () -> kernel.matmul(w, ok, new float[2], 0, 1, 3));
+            PreparedWeights pw = kernel.prepare(w);
+            assertThrows(IllegalArgumentException.class, () -> kernel.matmul(pw, wrongK, new float[2]));
+            assertThrows(IllegalArgumentException.class, () -> kernel.matmul(pw, wrongFormat, new float[2]));
+            assertThrows(IllegalArgumentException.class, () -> kernel.matmul(pw, ok, new float[1]));
+            assertThrows(IllegalArgumentException.class, () -> kernel.matmul(pw, ok, new float[2], 0, 1, 3));
         }
     }
 }

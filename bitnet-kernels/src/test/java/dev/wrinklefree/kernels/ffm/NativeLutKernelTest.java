@@ -220,11 +220,23 @@ class NativeLutKernelTest {
             bytes[(int) ok.rowBytes() * 17 + 3] |= 0x0C;  // one weight of row 17 becomes code 3
             TernaryMatrix w = TernaryMatrix.of(f, m, k, bytes);
             PreparedWeights pw = kernel.prepare(w);
-            assertSame(w, pw, "not repacked");
+            assertInstanceOf(NativeLutKernel.InPlaceWeights.class, pw, "not repacked");
+            assertSame(w, pw.matrix());
             assertEquals(0, pw.extraBytes());
             QuantizedActivations x = unitActivations(f.activationFormat(), randomInt8(rnd, 2 * k), 2, k);
             assertBitIdentical(run(ORACLE, w, x, 0, m), run(kernel, w, x, 0, m), f + " with code 3");
         }
+    }
+
+    /** Only weights this kernel prepared are accepted: the standard matrix itself is refused, naming it. */
+    @Test
+    void rawMatricesAreRefused() {
+        NativeLutKernel kernel = lut();
+        TernaryMatrix w = unitMatrix(TernaryFormat.TQ2_0, new byte[64 * 256], 64, 256);
+        QuantizedActivations x = QuantizedActivations.allocate(TernaryFormat.TQ2_0, 256, 1).rows(1);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> kernel.matmul(w, x, new float[64]));
+        assertTrue(e.getMessage().contains(w.toString()), e.getMessage());
     }
 
     /** Tables are rebuilt when the activations change (same object, new version) or another object comes. */
