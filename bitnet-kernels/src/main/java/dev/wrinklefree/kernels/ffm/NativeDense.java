@@ -69,8 +69,7 @@ public final class NativeDense {
      * @throws IllegalStateException    when {@link #unavailableReason()} is not empty
      */
     public static void f16(MemorySegment w, long rowBytes, int cols, float[] x, float[] y, int rowStart, int rowEnd) {
-        check(w, rowBytes, 2L * cols, cols, x.length, cols, y, rowStart, rowEnd, "F16");
-        run(BEST, F16, w, rowBytes, cols, MemorySegment.ofArray(x), MemorySegment.NULL, MemorySegment.NULL, y, rowStart, rowEnd);
+        f16(BEST, w, rowBytes, cols, x, y, rowStart, rowEnd);
     }
 
     /**
@@ -92,8 +91,28 @@ public final class NativeDense {
 
     /** {@link #f16} on one ISA path (tests). */
     static void f16(Isa isa, MemorySegment w, long rowBytes, int cols, float[] x, float[] y, int rowStart, int rowEnd) {
+        f16(isa.id(), w, rowBytes, cols, x, y, rowStart, rowEnd);
+    }
+
+    /*
+     * The heap segments are made next to the downcall (one call site per type, no merge of segment values), so that
+     * escape analysis removes them once the downcall stub is inlined: a decode step allocates nothing.
+     */
+    private static void f16(int isa, MemorySegment w, long rowBytes, int cols, float[] x, float[] y, int rowStart,
+                            int rowEnd) {
         check(w, rowBytes, 2L * cols, cols, x.length, cols, y, rowStart, rowEnd, "F16");
-        run(isa.id(), F16, w, rowBytes, cols, MemorySegment.ofArray(x), MemorySegment.NULL, MemorySegment.NULL, y, rowStart, rowEnd);
+        int step = step(rowBytes);
+        for (int r = rowStart; r < rowEnd; r += step) {
+            int end = (int) Math.min(rowEnd, (long) r + step);
+            int rc;
+            try {
+                rc = (int) Downcall.GEMV.invokeExact(isa, F16, w, rowBytes, cols, MemorySegment.ofArray(x),
+                        MemorySegment.NULL, MemorySegment.NULL, MemorySegment.ofArray(y), r, end);
+            } catch (Throwable t) {
+                throw NativeLibrary.rethrow(t);
+            }
+            checkResult(rc, isa, F16);
+        }
     }
 
     /** {@link #q8_0} on one ISA path (tests). */
@@ -111,8 +130,18 @@ public final class NativeDense {
         if (xd.length < cols / 32) {
             throw new IllegalArgumentException("Q8_0 activations need " + cols / 32 + " block scales, got " + xd.length);
         }
-        run(isa, Q8_0, w, rowBytes, cols, MemorySegment.NULL, MemorySegment.ofArray(xq), MemorySegment.ofArray(xd), y,
-                rowStart, rowEnd);
+        int step = step(rowBytes);
+        for (int r = rowStart; r < rowEnd; r += step) {
+            int end = (int) Math.min(rowEnd, (long) r + step);
+            int rc;
+            try {
+                rc = (int) Downcall.GEMV.invokeExact(isa, Q8_0, w, rowBytes, cols, MemorySegment.NULL,
+                        MemorySegment.ofArray(xq), MemorySegment.ofArray(xd), MemorySegment.ofArray(y), r, end);
+            } catch (Throwable t) {
+                throw NativeLibrary.rethrow(t);
+            }
+            checkResult(rc, isa, Q8_0);
+        }
     }
 
     private static void check(MemorySegment w, long rowBytes, long minRowBytes, int cols, int xLength, int xNeed,
@@ -135,24 +164,17 @@ public final class NativeDense {
         }
     }
 
-    private static void run(int isa, int type, MemorySegment w, long rowBytes, int cols, MemorySegment x,
-                            MemorySegment xq, MemorySegment xd, float[] y, int rowStart, int rowEnd) {
-        MemorySegment out = MemorySegment.ofArray(y);
-        int step = (int) Math.max(1, MAX_BYTES_PER_CALL / rowBytes);
-        for (int r = rowStart; r < rowEnd; r += step) {
-            int end = (int) Math.min(rowEnd, (long) r + step);
-            int rc;
-            try {
-                rc = (int) Downcall.GEMV.invokeExact(isa, type, w, rowBytes, cols, x, xq, xd, out, r, end);
-            } catch (Throwable t) {
-                throw NativeLibrary.rethrow(t);
-            }
-            if (rc == WF_ERR_NOMEM) {
-                throw new OutOfMemoryError("native dense GEMV: no memory for its scratch");
-            }
-            if (rc != 0) {
-                throw new IllegalStateException("wf_dense_gemv returned error " + rc + " (isa " + isa + ", type " + type + ")");
-            }
+    /** Rows per downcall: about {@link #MAX_BYTES_PER_CALL} bytes of weights. */
+    private static int step(long rowBytes) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, MAX_BYTES_PER_CALL / rowBytes));
+    }
+
+    private static void checkResult(int rc, int isa, int type) {
+        if (rc == WF_ERR_NOMEM) {
+            throw new OutOfMemoryError("native dense GEMV: no memory for its scratch");
+        }
+        if (rc != 0) {
+            throw new IllegalStateException("wf_dense_gemv returned error " + rc + " (isa " + isa + ", type " + type + ")");
         }
     }
 }
