@@ -88,10 +88,15 @@ if [ "$arch" = x86_64 ]; then
         if echo 'int wf_probe;' | "$cc" ${isa_flags[$isa]} -x c -c -o /dev/null - > /dev/null 2>&1; then
             compile "wf_$isa.c" -fno-tree-vectorize ${isa_flags[$isa]}
             built+=("$isa")
+            if [ "$isa" = avx512bw ]; then  # the LUT kernels need what the avx512bw path needs
+                compile wf_lut_avx512.c -fno-tree-vectorize ${isa_flags[$isa]}
+                built+=(lut)
+            fi
         else
             [ "$required" = true ] && skip "$cc does not accept ${isa_flags[$isa]} (needed for the $isa path)"
             say "$cc does not accept ${isa_flags[$isa]}: the $isa path is left out"
             defs+=("-DWF_HAVE_${isa^^}=0")
+            [ "$isa" = avx512bw ] && defs+=("-DWF_HAVE_LUT=0")
         fi
     done
 fi

@@ -89,6 +89,16 @@ float wf_half_to_float(uint16_t h);
     int wf_tq2_##isa(const wf_mm *a);             \
     int wf_i2s_##isa(const wf_mm *a);
 
+/* Dense GEMV (wf_dense_body.h), AVX2 and AVX-512 VNNI builds. */
+#define WF_DECLARE_DENSE(isa)                                                                                  \
+    int wf_dense_f16_##isa(const uint8_t *w, int64_t row_bytes, int32_t cols, const float *x, float *y,        \
+                           int32_t row_start, int32_t row_end);                                                 \
+    int wf_dense_q8_0_##isa(const uint8_t *w, int64_t row_bytes, int32_t cols, const int16_t *x16, const float *xd, \
+                            float *y, int32_t row_start, int32_t row_end);
+
+WF_DECLARE_DENSE(avx2)
+WF_DECLARE_DENSE(avx512vnni)
+
 WF_DECLARE_KERNELS(scalar)
 WF_DECLARE_KERNELS(avx2)
 WF_DECLARE_KERNELS(avxvnni)

@@ -38,8 +38,8 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
         "-Xms1g", "-Xmx4g", "-XX:+UseParallelGC"})
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 5, time = 1)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 10, time = 1)
 public class NativeMemoryReadBenchmark {
     /** Bytes of the buffer, unless {@code -Dwrinklefree.bench.bandwidthBytes} says otherwise. */
     static final long BYTES = Long.getLong("wrinklefree.bench.bandwidthBytes", 1L << 30);

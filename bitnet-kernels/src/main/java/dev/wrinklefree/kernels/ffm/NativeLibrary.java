@@ -41,11 +41,23 @@ public final class NativeLibrary {
     /** System property: directory the bundled library is extracted to. */
     public static final String CACHE_PROPERTY = "wrinklefree.native.cache";
     /** The {@code wf_abi_version()} this class was written against. */
-    static final int ABI_VERSION = 1;
+    static final int ABI_VERSION = 2;
 
     /** What a loaded library offers; its fields are trusted finals, so the JIT folds the handles. */
     record Loaded(Path path, String buildInfo, CpuFeatures cpu, int compiledMask, int usableMask,
-                  MethodHandle matmul, MethodHandle noop, MethodHandle readSum) {
+                  MethodHandle matmul, MethodHandle noop, MethodHandle readSum, Lut lut, int denseIsa,
+                  MethodHandle denseGemv, MethodHandle hugeAlloc, MethodHandle hugeFree) {
+    }
+
+    /**
+     * The LUT kernels ({@code wf_lut.h}): whether this CPU runs them, the layout's parameters, and the handles.
+     *
+     * @param rowsPerPanel rows interleaved per panel of the layout (row ranges should start at multiples of it)
+     * @param segmentsPerChunk 256-weight segments per chunk of the layout
+     * @param wordsPerSegment 16-bit words per 32-row group and segment
+     */
+    record Lut(boolean usable, int rowsPerPanel, int segmentsPerChunk, int wordsPerSegment, MethodHandle layoutBytes,
+               MethodHandle tokenTableEntries, MethodHandle pack, MethodHandle tables, MethodHandle matmul) {
     }
 
     private NativeLibrary() {
@@ -106,6 +118,11 @@ public final class NativeLibrary {
         return Isa.fromMask(loaded().usableMask());
     }
 
+    /** Whether the LUT kernels ({@code native:lut}) are compiled in and this CPU runs them. False when not loaded. */
+    public static boolean lutUsable() {
+        return isLoaded() && loaded().lut().usable();
+    }
+
     /** One line for logs: the file, the compiler, the CPU features and the usable paths. */
     public static String describe() {
         if (!isLoaded()) {
@@ -113,7 +130,8 @@ public final class NativeLibrary {
         }
         Loaded l = loaded();
         return "native library " + l.path() + " (" + l.buildInfo() + "); CPU: " + l.cpu()
-                + "; ISA paths usable: " + Isa.names(usableIsas()) + " (compiled: " + Isa.names(compiledIsas()) + ")";
+                + "; ISA paths usable: " + Isa.names(usableIsas()) + " (compiled: " + Isa.names(compiledIsas()) + ")"
+                + "; LUT kernels " + (l.lut().usable() ? "usable" : "unusable");
     }
 
     /** An empty downcall, for measuring the fixed cost of one call. @throws IllegalStateException if not loaded */
@@ -141,6 +159,33 @@ public final class NativeLibrary {
         } catch (Throwable t) {
             throw rethrow(t);
         }
+    }
+
+    /**
+     * Zeroed native memory of {@code bytes} bytes, 2 MiB aligned and marked for transparent huge pages where the OS
+     * has them ({@code wf_huge_alloc}); freed when {@code arena} is closed (or, for an automatic arena, collected).
+     *
+     * @throws OutOfMemoryError when the memory cannot be had
+     */
+    static MemorySegment allocateHuge(long bytes, Arena arena) {
+        Loaded l = loaded();
+        MemorySegment p;
+        try {
+            p = (MemorySegment) l.hugeAlloc().invokeExact(bytes);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        if (p.equals(MemorySegment.NULL)) {
+            throw new OutOfMemoryError("native library: cannot map " + bytes + " bytes");
+        }
+        MethodHandle free = l.hugeFree();
+        return p.reinterpret(bytes, arena, seg -> {
+            try {
+                free.invokeExact(seg, bytes);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+        });
     }
 
     static Loaded loaded() {
@@ -197,7 +242,25 @@ public final class NativeLibrary {
             MethodHandle noop = handle(linker, lookup, "wf_noop", FunctionDescriptor.ofVoid(), critical);
             MethodHandle readSum = handle(linker, lookup, "wf_read_sum",
                     FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_LONG), critical);
-            return new Loaded(file, buildInfo, new CpuFeatures(features), compiled, usable, matmul, noop, readSum);
+            boolean lutUsable = (int) handle(linker, lookup, "wf_lut_usable", FunctionDescriptor.of(JAVA_INT)).invokeExact() != 0;
+            MethodHandle param = handle(linker, lookup, "wf_lut_param", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+            Lut lut = new Lut(lutUsable, (int) param.invokeExact(0), (int) param.invokeExact(1), (int) param.invokeExact(2),
+                    handle(linker, lookup, "wf_lut_layout_bytes", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT)),
+                    handle(linker, lookup, "wf_lut_token_table_entries", FunctionDescriptor.of(JAVA_LONG, JAVA_INT)),
+                    handle(linker, lookup, "wf_lut_pack", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG,
+                            JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), critical),
+                    handle(linker, lookup, "wf_lut_tables", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT,
+                            ADDRESS), critical),
+                    handle(linker, lookup, "wf_lut_matmul", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT,
+                            JAVA_INT, JAVA_FLOAT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT,
+                            JAVA_INT), critical));
+            int denseIsa = (int) handle(linker, lookup, "wf_dense_isa", FunctionDescriptor.of(JAVA_INT)).invokeExact();
+            MethodHandle denseGemv = handle(linker, lookup, "wf_dense_gemv", FunctionDescriptor.of(JAVA_INT, JAVA_INT,
+                    JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT), critical);
+            MethodHandle hugeAlloc = handle(linker, lookup, "wf_huge_alloc", FunctionDescriptor.of(ADDRESS, JAVA_LONG));
+            MethodHandle hugeFree = handle(linker, lookup, "wf_huge_free", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG));
+            return new Loaded(file, buildInfo, new CpuFeatures(features), compiled, usable, matmul, noop, readSum, lut,
+                    denseIsa, denseGemv, hugeAlloc, hugeFree);
         } catch (LoadException e) {
             throw e;
         } catch (Throwable t) {

@@ -35,11 +35,14 @@ class NativeKernelProviderTest {
         requireLibrary();
         NativeKernelProvider p = new NativeKernelProvider();
         List<String> variants = p.variants();
-        assertEquals(NativeLibrary.usableIsas().stream().map(Isa::variantName).toList(), variants);
+        List<String> isas = NativeLibrary.usableIsas().stream().map(Isa::variantName).toList();
+        // the LUT kernels first where this CPU runs them, then every ISA path in order of preference
+        assertEquals(NativeLibrary.lutUsable(), variants.getFirst().equals(NativeKernelProvider.LUT), variants.toString());
+        assertEquals(isas, variants.subList(NativeLibrary.lutUsable() ? 1 : 0, variants.size()));
         assertEquals("scalar", variants.getLast());
         List<Isa> order = Arrays.asList(Isa.values());
-        for (int i = 1; i < variants.size(); i++) {
-            assertTrue(order.indexOf(Isa.parse(variants.get(i - 1))) < order.indexOf(Isa.parse(variants.get(i))), variants.toString());
+        for (int i = 1; i < isas.size(); i++) {
+            assertTrue(order.indexOf(Isa.parse(isas.get(i - 1))) < order.indexOf(Isa.parse(isas.get(i))), variants.toString());
         }
         for (String v : variants) {
             TernaryKernel k = Kernels.byName("native:" + v);
@@ -63,7 +66,8 @@ class NativeKernelProviderTest {
     void unknownVariantNamesTheKnownOnes() {
         requireLibrary();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new NativeKernelProvider().create("sse9"));
-        assertTrue(e.getMessage().contains("avx512vnni") && e.getMessage().contains("avx2"), e.getMessage());
+        assertTrue(e.getMessage().contains("avx512vnni") && e.getMessage().contains("avx2") && e.getMessage().contains("lut"),
+                e.getMessage());
     }
 
     @Test
@@ -79,17 +83,26 @@ class NativeKernelProviderTest {
         }
     }
 
+    /** Where the CPU lacks AVX-512 BW, asking for the LUT kernels is a clear error, forced or named. */
+    @Test
+    void lutWhereTheCpuLacksItIsAClearError() {
+        requireLibrary();
+        assumeTrue(!NativeLibrary.lutUsable(), "this CPU runs the LUT kernels");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new NativeKernelProvider().create("lut"));
+        assertTrue(e.getMessage().contains("AVX-512 BW"), e.getMessage());
+    }
+
     @Test
     void isaPropertyForcesThePathOfNative() {
         requireLibrary();
         String old = System.getProperty(NativeKernelProvider.ISA_PROPERTY);
         try {
-            for (Isa isa : NativeLibrary.usableIsas()) {
-                System.setProperty(NativeKernelProvider.ISA_PROPERTY, isa.variantName());
+            for (String v : new NativeKernelProvider().variants()) {
+                System.setProperty(NativeKernelProvider.ISA_PROPERTY, v);
                 NativeKernelProvider p = new NativeKernelProvider();
                 assertTrue(p.unavailableReason().isEmpty(), () -> p.unavailableReason().orElseThrow());
-                assertEquals("native:" + isa.variantName(), p.create().name());
-                assertEquals("native:" + isa.variantName(), Kernels.byName("native").name());
+                assertEquals("native:" + v, p.create().name());
+                assertEquals("native:" + v, Kernels.byName("native").name());
             }
             System.setProperty(NativeKernelProvider.ISA_PROPERTY, "nonsense");
             NativeKernelProvider p = new NativeKernelProvider();

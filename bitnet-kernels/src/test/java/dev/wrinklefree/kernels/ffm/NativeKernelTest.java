@@ -3,6 +3,7 @@ package dev.wrinklefree.kernels.ffm;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wrinklefree.kernels.ActivationFormat;
 import dev.wrinklefree.kernels.Conformance;
+import dev.wrinklefree.kernels.PreparedWeights;
 import dev.wrinklefree.kernels.QuantizedActivations;
 import dev.wrinklefree.kernels.TernaryFormat;
 import dev.wrinklefree.kernels.TernaryKernel;
@@ -52,7 +53,7 @@ class NativeKernelTest {
     /** Random shapes for every legal K up to 6144, unit scales: exact. */
     @TestFactory
     List<DynamicTest> everyLegalKExact() {
-        List<NativeKernel> kernels = usableKernels();
+        List<TernaryKernel> kernels = usableKernels();
         List<DynamicTest> tests = new ArrayList<>();
         for (TernaryFormat f : TernaryFormat.values()) {
             tests.add(DynamicTest.dynamicTest(f.name(), () -> {
@@ -72,7 +73,7 @@ class NativeKernelTest {
     /** Every tile shape and tail (rows 1..9 x tokens 1..9) at the smallest K and at an I2_S K with an odd 128. */
     @TestFactory
     List<DynamicTest> everyTileShapeExact() {
-        List<NativeKernel> kernels = usableKernels();
+        List<TernaryKernel> kernels = usableKernels();
         List<DynamicTest> tests = new ArrayList<>();
         for (TernaryFormat f : TernaryFormat.values()) {
             tests.add(DynamicTest.dynamicTest(f.name(), () -> {
@@ -89,12 +90,12 @@ class NativeKernelTest {
         return tests;
     }
 
-    private static void checkExact(List<NativeKernel> kernels, TernaryFormat f, int m, int k, int n,
+    private static void checkExact(List<TernaryKernel> kernels, TernaryFormat f, int m, int k, int n,
                                    int rowStart, int rowEnd, int yOffset, SplittableRandom rnd) {
         TernaryMatrix w = unitMatrix(f, randomTernary(rnd, m * k), m, k);
         QuantizedActivations x = unitActivations(f.activationFormat(), randomInt8(rnd, n * k), n, k);
         float[] expect = run(ORACLE, w, x, yOffset, rowStart, rowEnd);
-        for (NativeKernel kernel : kernels) {
+        for (TernaryKernel kernel : kernels) {
             float[] got = run(kernel, w, x, yOffset, rowStart, rowEnd);
             assertArrayEquals(expect, got, kernel + " " + w + " N=" + n + " rows [" + rowStart + ", " + rowEnd + ") yOffset " + yOffset);
         }
@@ -123,7 +124,7 @@ class NativeKernelTest {
      */
     @TestFactory
     List<DynamicTest> adversarialExtremes() {
-        List<NativeKernel> kernels = usableKernels();
+        List<TernaryKernel> kernels = usableKernels();
         List<DynamicTest> tests = new ArrayList<>();
         for (TernaryFormat f : TernaryFormat.values()) {
             for (int k : new int[] {f.blockWeights(), 4096, 6912, 14336}) {
@@ -144,7 +145,7 @@ class NativeKernelTest {
                             assertEquals((float) dot, expect[t * m + r], 0f, "oracle, weights " + r + " x activations " + t);
                         }
                     }
-                    for (NativeKernel kernel : kernels) {
+                    for (TernaryKernel kernel : kernels) {
                         assertArrayEquals(expect, run(kernel, w, x, 0, 0, m), kernel + " " + w);
                     }
                 }));
@@ -172,7 +173,7 @@ class NativeKernelTest {
     /** Real scales (per-block TQ scales, I2_S tensor scale, quantized float activations): still bit-identical. */
     @TestFactory
     List<DynamicTest> realScales() {
-        List<NativeKernel> kernels = usableKernels();
+        List<TernaryKernel> kernels = usableKernels();
         List<DynamicTest> tests = new ArrayList<>();
         for (TernaryFormat f : TernaryFormat.values()) {
             tests.add(DynamicTest.dynamicTest(f.name(), () -> {
@@ -196,7 +197,7 @@ class NativeKernelTest {
                     TernaryMatrix w = TernaryCodec.pack(f, wf, m, k);
                     QuantizedActivations x = QuantizedActivations.allocate(f, k, n).quantize(xf, 0, n);
                     float[] expect = run(ORACLE, w, x, 0, 0, m);
-                    for (NativeKernel kernel : kernels) {
+                    for (TernaryKernel kernel : kernels) {
                         assertArrayEquals(expect, run(kernel, w, x, 0, 0, m), kernel + " " + w + " N=" + n);
                     }
                 }
@@ -208,7 +209,7 @@ class NativeKernelTest {
     /** ggml's and bitnet.cpp's own outputs (the golden vectors GoldenVectorTest checks the oracle with). */
     @TestFactory
     List<DynamicTest> goldenVectors() {
-        List<NativeKernel> kernels = usableKernels();
+        List<TernaryKernel> kernels = usableKernels();
         List<DynamicTest> tests = new ArrayList<>();
         for (Path p : Conformance.cases("ggml", "tq-")) {
             tests.add(DynamicTest.dynamicTest(p.getFileName().toString(), () -> {
@@ -222,7 +223,7 @@ class NativeKernelTest {
                     TernaryMatrix w = TernaryCodec.pack(f, wf, rows, cols);
                     float[] expect = Conformance.floats(c.get(f.name().toLowerCase()).get("vec_dot_q8_K"));
                     float[] oracle = run(ORACLE, w, x, 0, 0, rows);
-                    for (NativeKernel kernel : kernels) {
+                    for (TernaryKernel kernel : kernels) {
                         float[] y = run(kernel, w, x, 0, 0, rows);
                         assertArrayEquals(oracle, y, kernel + " " + f + " vs the oracle");
                         for (int r = 0; r < rows; r++) {
@@ -244,9 +245,9 @@ class NativeKernelTest {
                 TernaryMatrix w = TernaryCodec.pack(TernaryFormat.I2_S, Conformance.floats(c.get("weights")), rows, cols);
                 QuantizedActivations x = QuantizedActivations.allocate(ActivationFormat.I8_S, cols, n)
                         .quantize(Conformance.floats(c.get("activations")), 0, n);
-                for (NativeKernel kernel : kernels) {
+                for (TernaryKernel kernel : kernels) {
                     float[] y = new float[n * rows];
-                    kernel.matmul(w, x, y);
+                    kernel.matmul(kernel.prepare(w), x, y);
                     for (int t = 0; t < n; t++) {
                         for (int r = 0; r < rows; r++) {
                             // bitnet.cpp's float32 epilogue in the same order: bit-identical
@@ -264,7 +265,7 @@ class NativeKernelTest {
     /** Weights in heap, off-heap (aligned and at an odd address) and memory-mapped segments give the same result. */
     @TestFactory
     List<DynamicTest> weightResidency(@TempDir Path dir) {
-        List<NativeKernel> kernels = usableKernels();
+        List<TernaryKernel> kernels = usableKernels();
         List<DynamicTest> tests = new ArrayList<>();
         for (TernaryFormat f : TernaryFormat.values()) {
             tests.add(DynamicTest.dynamicTest(f.name(), () -> {
@@ -284,7 +285,7 @@ class NativeKernelTest {
                     MemorySegment mapped = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
                     for (MemorySegment seg : List.of(heap.data(), offHeap, odd, mapped)) {
                         TernaryMatrix w = TernaryMatrix.of(f, m, k, seg);
-                        for (NativeKernel kernel : kernels) {
+                        for (TernaryKernel kernel : kernels) {
                             assertArrayEquals(expect, run(kernel, w, x, 0, 0, m),
                                     kernel + " " + w + " in " + (seg.isNative() ? (seg.isMapped() ? "mapped" : "off-heap at " + seg.address()) : "heap"));
                         }
@@ -298,7 +299,7 @@ class NativeKernelTest {
     /** Threads on disjoint row ranges of one output (as the parallel driver calls it) give the one-thread result. */
     @Test
     void disjointRowRangesFromTwoThreads() throws Exception {
-        List<NativeKernel> kernels = usableKernels();
+        List<TernaryKernel> kernels = usableKernels();
         SplittableRandom rnd = new SplittableRandom(11);
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
@@ -308,15 +309,16 @@ class NativeKernelTest {
                 int n = 5;
                 TernaryMatrix w = unitMatrix(f, randomTernary(rnd, m * k), m, k);
                 QuantizedActivations x = unitActivations(f.activationFormat(), randomInt8(rnd, n * k), n, k);
-                for (NativeKernel kernel : kernels) {
+                for (TernaryKernel kernel : kernels) {
                     float[] expect = run(kernel, w, x, 0, 0, m);
+                    PreparedWeights pw = kernel.prepare(w);
                     for (int rep = 0; rep < 10; rep++) {
                         float[] y = new float[expect.length];
                         Arrays.fill(y, SENTINEL);
                         int split = 1 + rnd.nextInt(m - 1);
                         List<Callable<Void>> halves = List.of(
-                                () -> { kernel.matmul(w, x, y, 0, 0, split); return null; },
-                                () -> { kernel.matmul(w, x, y, 0, split, m); return null; });
+                                () -> { kernel.matmul(pw, x, y, 0, 0, split); return null; },
+                                () -> { kernel.matmul(pw, x, y, 0, split, m); return null; });
                         for (Future<Void> done : pool.invokeAll(halves)) {
                             done.get();
                         }
@@ -332,7 +334,7 @@ class NativeKernelTest {
     /** A GEMM bigger than one downcall's work limit is cut into row ranges; the pieces add up to the same result. */
     @Test
     void bigGemmCutIntoSeveralDowncalls() {
-        List<NativeKernel> kernels = usableKernels();
+        List<TernaryKernel> kernels = usableKernels();
         SplittableRandom rnd = new SplittableRandom(3);
         int k = 4096;
         int n = 64;
@@ -350,7 +352,7 @@ class NativeKernelTest {
                     assertEquals(oracle[t * m + r], expect[t * m + r], 0f, "portable C vs oracle");
                 }
             }
-            for (NativeKernel kernel : kernels) {
+            for (TernaryKernel kernel : kernels) {
                 assertArrayEquals(expect, run(kernel, w, x, 0, 0, m), kernel + " " + w + " N=" + n);
             }
         }
@@ -358,15 +360,16 @@ class NativeKernelTest {
 
     @Test
     void wrongShapesAreRejectedBeforeTheDowncall() {
-        for (NativeKernel kernel : usableKernels()) {
+        for (TernaryKernel kernel : usableKernels()) {
             TernaryMatrix w = unitMatrix(TernaryFormat.TQ2_0, new byte[2 * 512], 2, 512);
             QuantizedActivations wrongK = QuantizedActivations.allocate(ActivationFormat.Q8_K, 256, 1).rows(1);
             QuantizedActivations wrongFormat = QuantizedActivations.allocate(ActivationFormat.I8_S, 512, 1).rows(1);
             QuantizedActivations ok = QuantizedActivations.allocate(ActivationFormat.Q8_K, 512, 1).rows(1);
-            assertThrows(IllegalArgumentException.class, () -> kernel.matmul(w, wrongK, new float[2]));
-            assertThrows(IllegalArgumentException.class, () -> kernel.matmul(w, wrongFormat, new float[2]));
-            assertThrows(IllegalArgumentException.class, () -> kernel.matmul(w, ok, new float[1]));
-            assertThrows(IllegalArgumentException.class, () -> kernel.matmul(w, ok, new float[2], 0, 1, 3));
+            PreparedWeights pw = kernel.prepare(w);
+            assertThrows(IllegalArgumentException.class, () -> kernel.matmul(pw, wrongK, new float[2]));
+            assertThrows(IllegalArgumentException.class, () -> kernel.matmul(pw, wrongFormat, new float[2]));
+            assertThrows(IllegalArgumentException.class, () -> kernel.matmul(pw, ok, new float[1]));
+            assertThrows(IllegalArgumentException.class, () -> kernel.matmul(pw, ok, new float[2], 0, 1, 3));
         }
     }
 }

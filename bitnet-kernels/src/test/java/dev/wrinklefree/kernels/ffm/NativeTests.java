@@ -3,6 +3,7 @@ package dev.wrinklefree.kernels.ffm;
 import dev.wrinklefree.kernels.ActivationFormat;
 import dev.wrinklefree.kernels.QuantizedActivations;
 import dev.wrinklefree.kernels.TernaryFormat;
+import dev.wrinklefree.kernels.TernaryKernel;
 import dev.wrinklefree.kernels.TernaryMatrix;
 import dev.wrinklefree.kernels.format.TernaryCodec;
 import org.junit.jupiter.api.Assumptions;
@@ -36,11 +37,11 @@ final class NativeTests {
         });
     }
 
-    /** A kernel for every ISA path this CPU runs, preferred first. */
-    static List<NativeKernel> usableKernels() {
+    /** A kernel for every variant this CPU runs (the LUT kernels and every ISA path), preferred first. */
+    static List<TernaryKernel> usableKernels() {
         requireLibrary();
         NativeKernelProvider p = new NativeKernelProvider();
-        return p.variants().stream().map(v -> (NativeKernel) p.create(v)).toList();
+        return p.variants().stream().map(p::create).toList();
     }
 
     static byte[] randomTernary(SplittableRandom rnd, int count) {

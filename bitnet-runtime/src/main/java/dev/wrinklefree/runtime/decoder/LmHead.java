@@ -2,7 +2,10 @@ package dev.wrinklefree.runtime.decoder;
 
 import dev.wrinklefree.kernels.ActivationFormat;
 import dev.wrinklefree.kernels.QuantizedActivations;
+import dev.wrinklefree.kernels.TernaryKernel;
+import dev.wrinklefree.kernels.ffm.NativeDense;
 import dev.wrinklefree.kernels.format.Fp16;
+import dev.wrinklefree.runtime.gguf.GgmlType;
 import dev.wrinklefree.runtime.model.DenseMatrix;
 
 import java.lang.foreign.MemorySegment;
@@ -14,22 +17,46 @@ import java.lang.foreign.ValueLayout;
  * quantized to Q8_0 (AVX2 rounding, to nearest even) for Q8_0, to Q8_K for Q6_K, rounded to BF16 for
  * BF16, kept as is for F32. Rows can be computed in any split across threads.
  *
+ * <p>With the native kernel backend, F16 and Q8_0 heads run in native code ({@link NativeDense}: the same input
+ * preparation, the same per-block integers and scales, float sums in another order), because the Java head is
+ * compute bound at 10 to 15 GB/s a thread and the head is the largest matrix of a decode step. System property
+ * {@value #NATIVE_PROPERTY}{@code =false} keeps the Java head.
+ *
  * <p>Not thread-safe for {@link #prepare}; {@link #compute} may run on disjoint row ranges concurrently.
  */
 final class LmHead {
+    /** System property: {@code false} keeps the Java LM head even with the native kernel backend. */
+    static final String NATIVE_PROPERTY = "wrinklefree.decoder.nativeHead";
+
     private final DenseMatrix w;
     private final int cols;
+    private final boolean nativeDense;
     private final float[] xf;
     /** Q8_0 quants of the input, held as floats (exact small integers) for the vector dot. */
     private final float[] xq;
+    /** The same quants as bytes, for the native dot. */
+    private final byte[] xq8;
     private final float[] xd;
     private final QuantizedActivations q8k;
 
+    /** A Java head. */
     LmHead(DenseMatrix w) {
+        this(w, false);
+    }
+
+    /**
+     * @param nativeDense run the GEMV in native code (F16 and Q8_0 only)
+     */
+    LmHead(DenseMatrix w, boolean nativeDense) {
+        if (nativeDense && !nativeTypes(w.type())) {
+            throw new IllegalArgumentException("no native LM head for " + w.type());
+        }
         this.w = w;
         this.cols = w.cols();
+        this.nativeDense = nativeDense;
         this.xf = new float[cols];
         this.xq = new float[cols];
+        this.xq8 = new byte[w.type() == GgmlType.Q8_0 ? cols : 0];
         this.xd = new float[Math.max(1, cols / 32)];
         this.q8k = switch (w.type()) {
             case Q6_K -> QuantizedActivations.allocate(ActivationFormat.Q8_K, cols, 1);
@@ -41,13 +68,34 @@ final class LmHead {
         return w;
     }
 
+    /**
+     * Whether a decoder on this kernel runs a head of this type natively: the kernel is a {@code native} one, the
+     * type is F16 or Q8_0, the native dense GEMV runs on this CPU, and {@value #NATIVE_PROPERTY} is not false.
+     */
+    static boolean nativeRuns(TernaryKernel kernel, GgmlType type) {
+        return kernel.name().startsWith("native") && nativeTypes(type)
+                && !"false".equals(System.getProperty(NATIVE_PROPERTY)) && NativeDense.unavailableReason().isEmpty();
+    }
+
+    private static boolean nativeTypes(GgmlType type) {
+        return type == GgmlType.F16 || type == GgmlType.Q8_0;
+    }
+
+    /** Whether this head runs in native code. */
+    boolean isNative() {
+        return nativeDense;
+    }
+
     /** Prepares the input vector {@code x[off .. off+cols)}. */
     void prepare(float[] x, int off) {
         switch (w.type()) {
             case F32 -> System.arraycopy(x, off, xf, 0, cols);
             case F16 -> {
+                // the Java kernel reads halves scaled by 2^-112 and takes its operand scaled by 2^112; native code
+                // converts halves exactly and takes the F16-rounded value itself
+                float scale = nativeDense ? 1f : Ops.HALF_SCALE;
                 for (int i = 0; i < cols; i++) {
-                    xf[i] = Float.float16ToFloat(Float.floatToFloat16(x[off + i])) * Ops.HALF_SCALE;
+                    xf[i] = Float.float16ToFloat(Float.floatToFloat16(x[off + i])) * scale;
                 }
             }
             case BF16 -> {
@@ -55,7 +103,14 @@ final class LmHead {
                     xf[i] = roundToBf16(x[off + i]);
                 }
             }
-            case Q8_0 -> quantizeQ8_0(x, off, cols, xq, xd);
+            case Q8_0 -> {
+                quantizeQ8_0(x, off, cols, xq, xd);
+                if (nativeDense) {
+                    for (int i = 0; i < cols; i++) {
+                        xq8[i] = (byte) xq[i];  // exact: quants are integers in [-127, 127]
+                    }
+                }
+            }
             case Q6_K -> q8k.quantize(x, off, 1);
             default -> throw new IllegalStateException("unsupported head type " + w.type());
         }
@@ -65,6 +120,14 @@ final class LmHead {
     void compute(float[] logits, int r0, int r1) {
         MemorySegment d = w.data();
         long rb = w.rowBytes();
+        if (nativeDense) {
+            if (w.type() == GgmlType.F16) {
+                NativeDense.f16(d, rb, cols, xf, logits, r0, r1);
+            } else {
+                NativeDense.q8_0(d, rb, cols, xq8, xd, logits, r0, r1);
+            }
+            return;
+        }
         switch (w.type()) {
             case F32 -> {
                 for (int r = r0; r < r1; r++) {

@@ -116,7 +116,7 @@ public final class Session implements AutoCloseable {
         actFfn = QuantizedActivations.allocate(fmt, ffn, batch);
         scores = new float[team.size()][headsPerItem * ctxPad];
         logits = new float[cfg.vocabSize()];
-        head = new LmHead(model.head());
+        head = new LmHead(model.head(), LmHead.nativeRuns(kernel, model.head().type()));
     }
 
     /** Tokens evaluated so far: the position of the next token. */
