@@ -1,5 +1,7 @@
 package dev.wrinklefree.kernels;
 
+import dev.wrinklefree.kernels.vector.VectorKernelProvider;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -9,6 +11,20 @@ import java.nio.ByteOrder;
  * {@code block_q8_K} byte layout for conformance.
  */
 public final class ActivationQuantizers {
+    /**
+     * System property: {@code false} makes {@link QuantizedActivations#quantize} use the scalar reference code
+     * even where the Vector API is usable (for benchmarks comparing the two); read once. Default {@code true}.
+     */
+    public static final String VECTOR_PROPERTY = "wrinklefree.quantize.vector";
+
+    /**
+     * Whether the quantizers run vectorized: the Vector API backend is usable in this JVM (module present,
+     * width supported; see {@link VectorKernelProvider}) and
+     * {@value #VECTOR_PROPERTY} is not {@code false}. Both paths give identical bytes and scales.
+     */
+    static final boolean VECTORIZED = !"false".equalsIgnoreCase(System.getProperty(VECTOR_PROPERTY, "true").trim())
+            && new VectorKernelProvider().unavailableReason().isEmpty();
+
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
@@ -30,6 +46,16 @@ public final class ActivationQuantizers {
      */
     static void quantizeQ8K(float[] x, int xOff, int n, byte[] q, int qOff,
                             float[] d, int dOff, int[] blockSums, short[] bsums, int bsOff) {
+        if (VECTORIZED) {
+            VectorQuantizers.quantizeQ8K(x, xOff, n, q, qOff, d, dOff, blockSums, bsums, bsOff);
+        } else {
+            quantizeQ8KScalar(x, xOff, n, q, qOff, d, dOff, blockSums, bsums, bsOff);
+        }
+    }
+
+    /** {@link #quantizeQ8K} in plain Java: the reference the vectorized code is tested against. */
+    static void quantizeQ8KScalar(float[] x, int xOff, int n, byte[] q, int qOff,
+                                  float[] d, int dOff, int[] blockSums, short[] bsums, int bsOff) {
         for (int b = 0; b < n / QuantizedActivations.QK_K; b++) {
             int base = xOff + b * QuantizedActivations.QK_K;
             float max = 0;
@@ -81,6 +107,15 @@ public final class ActivationQuantizers {
      * and the int sum of the row.
      */
     static void quantizeI8S(float[] x, int xOff, int n, byte[] q, int qOff, float[] s, int[] sums, int row) {
+        if (VECTORIZED) {
+            VectorQuantizers.quantizeI8S(x, xOff, n, q, qOff, s, sums, row);
+        } else {
+            quantizeI8SScalar(x, xOff, n, q, qOff, s, sums, row);
+        }
+    }
+
+    /** {@link #quantizeI8S} in plain Java: the reference the vectorized code is tested against. */
+    static void quantizeI8SScalar(float[] x, int xOff, int n, byte[] q, int qOff, float[] s, int[] sums, int row) {
         double absmax = 0;
         for (int i = 0; i < n; i++) {
             absmax = Math.max(absmax, Math.abs((double) x[xOff + i]));

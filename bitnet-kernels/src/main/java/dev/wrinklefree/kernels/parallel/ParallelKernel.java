@@ -10,19 +10,23 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Runs any {@link TernaryKernel} on a fixed pool of threads by splitting the output rows: the calling
- * thread and {@code threads - 1} daemon workers claim chunks of rows until none are left. It is itself a
- * {@code TernaryKernel}, so a decoder uses it without knowing.
+ * thread and {@code threads - 1} daemon workers each compute one contiguous chunk of rows (chunk
+ * boundaries at multiples of the delegate's {@link TernaryKernel#rowAlignment()}).
  *
- * <p>Chunks ({@value #CHUNKS_PER_THREAD} per thread, contiguous, starting at multiples of the delegate's
- * {@link TernaryKernel#rowAlignment()}) are claimed dynamically rather than assigned: a worker that the
- * operating system has not scheduled yet (on a loaded machine, for milliseconds) simply claims nothing,
- * and the caller computes its chunk as well instead of waiting for it. A call never waits for a thread
- * that has not started a chunk (it does wait for one that was preempted in the middle of one).
+ * <p>Owner first, then stealing: thread {@code i} (the caller is 0) claims chunk {@code i} first, so from
+ * call to call the same thread reads the same rows and a hot matrix stays split across the cores' private
+ * caches (a 2560x2560 layout of 1.5 MB does not fit one 1 MB L2, its halves fit two); claiming the next
+ * free chunk instead let the halves swap cores between calls. A thread that has finished its own chunk
+ * then takes any chunk nobody has claimed yet, so a worker that the operating system has not scheduled
+ * (on a loaded machine, for milliseconds) costs nothing: the caller computes its chunk as well instead of
+ * waiting for it. A call never waits for a thread that has not started a chunk (it does wait for one that
+ * was preempted in the middle of one).
  *
  * <p>Dispatch is built for calls that follow each other closely (one per layer in a decode step): an
  * idle worker spins for {@link #SPIN_PROPERTY} microseconds watching for the next job before it parks,
@@ -39,13 +43,6 @@ public final class ParallelKernel implements TernaryKernel, AutoCloseable {
      */
     public static final String SPIN_PROPERTY = "wrinklefree.parallel.spinMicros";
 
-    /**
-     * Chunks per thread. One contiguous share each streams weights best: with 4 per thread, cold 2560x2560
-     * TQ2_0 on 2 threads fell from 70 to 49 G weights/s (shorter runs of contiguous weights defeat the
-     * hardware prefetchers). Claiming stays dynamic, so a thread that is not running still costs nothing.
-     */
-    static final int CHUNKS_PER_THREAD = 1;
-
     private static final AtomicInteger POOLS = new AtomicInteger();
 
     private final TernaryKernel delegate;
@@ -55,8 +52,18 @@ public final class ParallelKernel implements TernaryKernel, AutoCloseable {
     private final ReentrantLock callLock = new ReentrantLock();
     /** Row bounds of the chunks of the current job: chunk i is [bounds[i], bounds[i+1]). */
     private final int[] bounds;
-    /** Job generation (high 32 bits) and next unclaimed chunk (low 32 bits); claiming is a CAS on it. */
+    /**
+     * Job generation; a new value publishes a job. One contiguous chunk per thread streams weights best:
+     * with 4 per thread, cold 2560x2560 TQ2_0 on 2 threads fell from 70 to 49 G weights/s (shorter runs of
+     * contiguous weights defeat the hardware prefetchers).
+     */
     private final AtomicLong state = new AtomicLong();
+    /**
+     * Per chunk: {@code -g} while job {@code g} offers it, {@code g} once a thread has claimed it. Claiming is
+     * a CAS from {@code -g} to {@code g}, so a worker still looking at an older job can never claim a chunk
+     * of a newer one (it expects a different value), whatever it reads of the newer job's fields.
+     */
+    private final AtomicLongArray claims;
     /** Chunks of the current job finished (or failed). */
     private final AtomicInteger done = new AtomicInteger();
 
@@ -75,11 +82,12 @@ public final class ParallelKernel implements TernaryKernel, AutoCloseable {
         this.delegate = delegate;
         this.threads = threads;
         this.spinNanos = spinNanos;
-        this.bounds = new int[threads * CHUNKS_PER_THREAD + 1];
+        this.bounds = new int[threads + 1];
+        this.claims = new AtomicLongArray(threads);
         this.workers = new Worker[threads - 1];
         int pool = POOLS.incrementAndGet();
         for (int i = 0; i < workers.length; i++) {
-            workers[i] = new Worker();
+            workers[i] = new Worker(i + 1);
             Thread t = new Thread(workers[i], "wrinklefree-kernel-" + pool + "-" + (i + 1));
             t.setDaemon(true);
             workers[i].thread = t;
@@ -164,13 +172,16 @@ public final class ParallelKernel implements TernaryKernel, AutoCloseable {
             done.set(0);
             chunkCount = n;
             long g = ++generation;
-            state.set(g << 32);
+            for (int c = 0; c < n; c++) {
+                claims.set(c, -g);
+            }
+            state.set(g);
             for (Worker wk : workers) {
                 if (wk.parked) {
                     LockSupport.unpark(wk.thread);
                 }
             }
-            runChunks(g);
+            runChunks(g, 0);
             awaitChunks(n);
             jobWeights = null;
             jobActivations = null;
@@ -207,33 +218,25 @@ public final class ParallelKernel implements TernaryKernel, AutoCloseable {
         return count;
     }
 
-    /** Claims the next chunk of job {@code g}, or returns -1 when none is left (or the job is over). */
-    private int claim(long g) {
-        while (true) {
-            long s = state.get();
-            if ((s >>> 32) != g) {
-                return -1;
-            }
-            int c = (int) s;
-            if (c >= chunkCount) {
-                return -1;
-            }
-            if (state.compareAndSet(s, s + 1)) {
-                return c;
-            }
-        }
+    /** Claims chunk {@code c} for job {@code g}; false if another thread has it (or the job is over). */
+    private boolean claim(long g, int c) {
+        return claims.get(c) == -g && claims.compareAndSet(c, -g, g);
     }
 
-    /** Computes chunks of job {@code g} until none is left to claim. */
-    private void runChunks(long g) {
-        int c;
-        while ((c = claim(g)) >= 0) {
+    /** Computes chunk {@code self} of job {@code g} if nobody has claimed it, then any chunk still unclaimed. */
+    private void runChunks(long g, int self) {
+        int n = chunkCount;
+        for (int i = 0; i < n; i++) {
+            int c = (self + i) % n;
+            if (!claim(g, c)) {
+                continue;
+            }
             try {
                 delegate.matmul(jobWeights, jobActivations, jobOutput, jobOffset, bounds[c], bounds[c + 1]);
             } catch (Throwable e) {
                 failure = e;
             }
-            if (done.incrementAndGet() == chunkCount) {
+            if (done.incrementAndGet() == n) {
                 Thread t = waiter;
                 if (t != null) {
                     LockSupport.unpark(t);
@@ -272,7 +275,7 @@ public final class ParallelKernel implements TernaryKernel, AutoCloseable {
                 return;
             }
             closed = true;
-            state.set(++generation << 32); // wakes spinning workers; no chunk to claim
+            state.set(++generation); // wakes spinning workers; no chunk to claim
             for (Worker w : workers) {
                 LockSupport.unpark(w.thread);
             }
@@ -295,9 +298,15 @@ public final class ParallelKernel implements TernaryKernel, AutoCloseable {
     }
 
     private final class Worker implements Runnable {
+        /** This worker's own chunk: 1..threads-1 (the caller's is 0). */
+        private final int index;
         private Thread thread;
         private volatile boolean parked;
         private long seen;
+
+        Worker(int index) {
+            this.index = index;
+        }
 
         @Override
         public void run() {
@@ -306,7 +315,7 @@ public final class ParallelKernel implements TernaryKernel, AutoCloseable {
                 if (closed) {
                     return;
                 }
-                runChunks(g);
+                runChunks(g, index);
             }
         }
 
@@ -314,14 +323,14 @@ public final class ParallelKernel implements TernaryKernel, AutoCloseable {
         private long awaitJob() {
             long deadline = System.nanoTime() + spinNanos;
             long g;
-            while ((g = state.get() >>> 32) == seen) {
+            while ((g = state.get()) == seen) {
                 if (System.nanoTime() - deadline < 0) {
                     Thread.onSpinWait();
                     continue;
                 }
                 parked = true;
                 // Dekker-style handshake with matmul(): it publishes state, then reads parked.
-                if (state.get() >>> 32 == seen) {
+                if (state.get() == seen) {
                     LockSupport.park(this);
                 }
                 parked = false;

@@ -71,8 +71,21 @@ final class ActivationCache {
                 return data[i];
             }
         }
-        int i = victim;
-        victim = (victim + 1) % ENTRIES;
+        // A new version of activations already cached makes the old copy dead: overwrite it rather than the
+        // round-robin victim, so that a stream of versions of one input (a decode loop) keeps reusing one
+        // buffer. That keeps the thread's cache footprint small: 4 rotating K=2560 LUT tables take 220 KB
+        // of a 1 MB L2 that the weights need.
+        int i = -1;
+        for (int j = 0; j < ENTRIES; j++) {
+            if (sources[j] == x && layouts[j] == layout) {
+                i = j;
+                break;
+            }
+        }
+        if (i < 0) {
+            i = victim;
+            victim = (victim + 1) % ENTRIES;
+        }
         int need = Math.multiplyExact(layout.shortsPerRow(x.cols()), n);
         if (data[i] == null || data[i].length < need) {
             data[i] = new short[need];

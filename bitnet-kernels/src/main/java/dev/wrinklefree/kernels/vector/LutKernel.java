@@ -85,6 +85,7 @@ final class LutKernel implements TernaryKernel {
     private static final Geometry SEG256 = new Geometry(256);
     private static final Geometry SEG128 = new Geometry(128);
 
+
     @Override
     public String name() {
         return "vector:lut";
@@ -100,12 +101,18 @@ final class LutKernel implements TernaryKernel {
         return L;
     }
 
-    /** K segmentation: words per segment, accumulator runs, and the matching activation-table layout. */
+    /**
+     * K segmentation: words per segment, accumulator runs, and the matching activation-table layout: segment
+     * major ({@code [segment][token][slot][entry]}), so that the tables of one segment for all tokens are
+     * contiguous.
+     */
     static final class Geometry implements ActivationCache.Layout {
         final int segLen;
         final int wordsPerSeg;
         final int slots;
         final int runLen;
+        /** Shorts of one token's tables for one segment. */
+        final int segShorts;
 
         Geometry(int segLen) {
             this.segLen = segLen;
@@ -114,33 +121,50 @@ final class LutKernel implements TernaryKernel {
             this.slots = wordsPerSeg * FIELDS;
             int runs = (wordsPerSeg + MAX_WORDS_PER_RUN - 1) / MAX_WORDS_PER_RUN;
             this.runLen = (wordsPerSeg + runs - 1) / runs;
+            this.segShorts = slots * ENTRIES;
         }
 
         @Override
         public int shortsPerRow(int cols) {
-            return cols / segLen * slots * ENTRIES;
+            return cols / segLen * segShorts;
+        }
+
+        /** Index of the tables of token {@code t} (of {@code tokens}) for segment {@code s}. */
+        int tableOffset(int s, int t, int tokens) {
+            return (s * tokens + t) * segShorts;
         }
 
         @Override
         public void fill(QuantizedActivations x, short[] out) {
+            for (int s = 0; s < x.cols() / segLen; s++) {
+                fillSegment(x, s, out);
+            }
+        }
+
+        // Vectors stay local: no helper takes or returns one (see the note above sums1).
+        private void fillSegment(QuantizedActivations x, int s, short[] out) {
             int k = x.cols();
+            int tokens = x.rows();
             byte[] q = x.quants();
-            int perRow = shortsPerRow(k);
-            for (int n = 0; n < x.rows(); n++) {
-                int o = n * perRow;
-                for (int s = 0; s < k / segLen; s++) {
-                    int base = n * k + s * segLen;
-                    for (int slot = 0; slot < slots; slot++, o += ENTRIES) {
-                        for (int p = 0; p < ENTRIES / L; p++) {
-                            ShortVector t = ShortVector.zero(S);
-                            for (int i = 0; i < GROUP; i++) {
-                                int j = slot * GROUP + i;
-                                if (j < segLen) {
-                                    t = t.add(ShortVector.fromArray(S, PATTERNS[i], p * L).mul(q[base + j]));
-                                }
-                            }
-                            t.intoArray(out, o + p * L);
-                        }
+            ShortVector p0 = ShortVector.fromArray(S, PATTERNS[0], 0);
+            ShortVector p1 = ShortVector.fromArray(S, PATTERNS[1], 0);
+            ShortVector p2 = ShortVector.fromArray(S, PATTERNS[GROUP - 1], 0);
+            ShortVector h0 = ShortVector.fromArray(S, PATTERNS[0], ENTRIES - L); // second halves (two-vector tables)
+            ShortVector h1 = ShortVector.fromArray(S, PATTERNS[1], ENTRIES - L);
+            for (int t = 0; t < tokens; t++) {
+                int base = t * k + s * segLen;
+                int o = tableOffset(s, t, tokens);
+                for (int slot = 0; slot < slots; slot++, o += ENTRIES) {
+                    int j = slot * GROUP; // the segment's last slots hold fewer weights, or none: zeros
+                    short x0 = j < segLen ? q[base + j] : 0;
+                    short x1 = j + 1 < segLen ? q[base + j + 1] : 0;
+                    ShortVector v = p0.mul(x0).add(p1.mul(x1));
+                    if (GROUP == 3) {
+                        v = v.add(p2.mul(j + 2 < segLen ? q[base + j + 2] : 0));
+                    }
+                    v.intoArray(out, o);
+                    if (TWO_TABLES) {
+                        h0.mul(x0).add(h1.mul(x1)).intoArray(out, o + L);
                     }
                 }
             }
@@ -298,14 +322,37 @@ final class LutKernel implements TernaryKernel {
         }
         int tokens = x.rows();
         int m = w.matrix.rows();
-        short[] tables = ActivationCache.get().activations(x, w.geo);
         for (int t = 0; t < tokens; t++) {
             Arrays.fill(y, yOffset + t * m + rowStart, yOffset + t * m + rowEnd, 0f);
         }
+        // Each thread builds its own tables (ActivationCache). Sharing one build between the threads of a
+        // call was measured slower: 2560x2560 TQ2_0 on 2 threads took 67 instead of 52 us, because each
+        // thread then reads half of its tables from the other core's cache, which costs more than building
+        // them (2.2 us for K=2560).
+        short[] tables = ActivationCache.get().activations(x, w.geo);
+        compute(w, x, y, yOffset, rowStart, rowEnd, tables);
+        if (x.format() == ActivationFormat.I8_S) {
+            float scale = w.matrix.tensorScale();
+            for (int t = 0; t < tokens; t++) {
+                int sum = x.sums()[t];
+                float s = x.scales()[t];
+                int base = yOffset + t * m;
+                for (int r = rowStart; r < rowEnd; r++) {
+                    int dot = (int) y[base + r] + sum;
+                    y[base + r] = ((float) dot - (float) sum) / s * scale;
+                }
+            }
+        }
+    }
+
+    /** Rows {@code [rowStart, rowEnd)} into {@code y} (zeroed), from the activation tables {@code tables}. */
+    private static void compute(Prepared w, QuantizedActivations x, float[] y, int yOffset, int rowStart, int rowEnd,
+                                short[] tables) {
+        int tokens = x.rows();
+        int m = w.matrix.rows();
         boolean i2s = x.format() == ActivationFormat.I8_S;
         int g0 = rowStart / L;
         int g1 = (rowEnd + L - 1) / L;
-        int perToken = w.geo.shortsPerRow(w.matrix.cols());
         int[] sums = ActivationCache.get().ints(2 * L + 1);
         float[] dx = i2s ? null : x.scales();
         // Segment-major so that a token's tables for one segment (5.5 KB at 512 bits) stay in L1 while
@@ -313,7 +360,7 @@ final class LutKernel implements TernaryKernel {
         // faster: the lookups, not the loads, bound this loop.
         for (int s = 0; s < w.segs; s++) {
             for (int t = 0; t < tokens; t++) {
-                int tOff = t * perToken + s * w.geo.slots * ENTRIES;
+                int tOff = w.geo.tableOffset(s, t, tokens);
                 float d = i2s ? Float.NaN : dx[t * w.segs + s];
                 int yRow = yOffset + t * m;
                 for (int g = g0; g < g1; g++) {
@@ -328,18 +375,6 @@ final class LutKernel implements TernaryKernel {
                         accumulate(w, g, s, sums, 0, d, y, yBase,
                                 Math.max(rowStart, g * L) - g * L, Math.min(rowEnd, g * L + L) - g * L);
                     }
-                }
-            }
-        }
-        if (i2s) {
-            float scale = w.matrix.tensorScale();
-            for (int t = 0; t < tokens; t++) {
-                int sum = x.sums()[t];
-                float s = x.scales()[t];
-                int base = yOffset + t * m;
-                for (int r = rowStart; r < rowEnd; r++) {
-                    int dot = (int) y[base + r] + sum;
-                    y[base + r] = ((float) dot - (float) sum) / s * scale;
                 }
             }
         }
