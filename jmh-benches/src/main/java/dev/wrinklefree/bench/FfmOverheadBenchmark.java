@@ -1,10 +1,10 @@
 package dev.wrinklefree.bench;
 
 import dev.wrinklefree.kernels.Kernels;
+import dev.wrinklefree.kernels.PreparedWeights;
 import dev.wrinklefree.kernels.QuantizedActivations;
 import dev.wrinklefree.kernels.TernaryFormat;
 import dev.wrinklefree.kernels.TernaryKernel;
-import dev.wrinklefree.kernels.TernaryMatrix;
 import dev.wrinklefree.kernels.ffm.NativeLibrary;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -53,8 +53,8 @@ public class FfmOverheadBenchmark {
 
     private Arena arena;
     private TernaryKernel kernel;
-    private TernaryMatrix tiny;
-    private TernaryMatrix gemv;
+    private PreparedWeights tiny;
+    private PreparedWeights gemv;
     private QuantizedActivations tinyX;
     private QuantizedActivations gemvX;
     private final float[] tinyY = new float[1];
@@ -68,8 +68,9 @@ public class FfmOverheadBenchmark {
         TernaryFormat f = TernaryFormat.parse(format);
         kernel = Kernels.byName(backend);
         arena = Arena.ofShared();
-        tiny = SyntheticWeights.random(f, 1, f.blockWeights(), arena, 1);
-        gemv = SyntheticWeights.random(f, 2560, 2560, arena, 2);
+        // prepare(): in place for the ISA paths, the repacked layout for native:lut (which refuses anything else)
+        tiny = kernel.prepare(SyntheticWeights.random(f, 1, f.blockWeights(), arena, 1));
+        gemv = kernel.prepare(SyntheticWeights.random(f, 2560, 2560, arena, 2));
         SplittableRandom rnd = new SplittableRandom(3);
         tinyX = QuantizedActivations.allocate(f, f.blockWeights(), 1).quantize(SyntheticWeights.gaussian(rnd, f.blockWeights()));
         gemvX = QuantizedActivations.allocate(f, 2560, 1).quantize(SyntheticWeights.gaussian(rnd, 2560));

@@ -34,7 +34,7 @@ public final class NativeDense {
 
     /** The static final handle lets the JIT inline the downcall and drop the per-call heap segments. */
     private static final class Downcall {
-        static final MethodHandle GEMV = NativeLibrary.loaded().denseGemv();
+        static final MethodHandle GEMV = NativeLibrary.loaded().denseGemv().get();
     }
 
     /** Empty when the native dense GEMV runs here; otherwise why not, in one line. */
@@ -94,10 +94,7 @@ public final class NativeDense {
         f16(isa.id(), w, rowBytes, cols, x, y, rowStart, rowEnd);
     }
 
-    /*
-     * The heap segments are made next to the downcall (one call site per type, no merge of segment values), so that
-     * escape analysis removes them once the downcall stub is inlined: a decode step allocates nothing.
-     */
+    /* Heap segments come from HeapSegments: a decode step allocates nothing, whatever C2's escape analysis does. */
     private static void f16(int isa, MemorySegment w, long rowBytes, int cols, float[] x, float[] y, int rowStart,
                             int rowEnd) {
         check(w, rowBytes, 2L * cols, cols, x.length, cols, y, rowStart, rowEnd, "F16");
@@ -106,8 +103,8 @@ public final class NativeDense {
             int end = (int) Math.min(rowEnd, (long) r + step);
             int rc;
             try {
-                rc = (int) Downcall.GEMV.invokeExact(isa, F16, w, rowBytes, cols, MemorySegment.ofArray(x),
-                        MemorySegment.NULL, MemorySegment.NULL, MemorySegment.ofArray(y), r, end);
+                rc = (int) Downcall.GEMV.invokeExact(isa, F16, w, rowBytes, cols, HeapSegments.of(x),
+                        MemorySegment.NULL, MemorySegment.NULL, HeapSegments.of(y), r, end);
             } catch (Throwable t) {
                 throw NativeLibrary.rethrow(t);
             }
@@ -136,7 +133,7 @@ public final class NativeDense {
             int rc;
             try {
                 rc = (int) Downcall.GEMV.invokeExact(isa, Q8_0, w, rowBytes, cols, MemorySegment.NULL,
-                        MemorySegment.ofArray(xq), MemorySegment.ofArray(xd), MemorySegment.ofArray(y), r, end);
+                        HeapSegments.of(xq), HeapSegments.of(xd), HeapSegments.of(y), r, end);
             } catch (Throwable t) {
                 throw NativeLibrary.rethrow(t);
             }

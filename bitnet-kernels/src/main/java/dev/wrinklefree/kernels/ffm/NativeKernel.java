@@ -38,7 +38,7 @@ public final class NativeKernel implements TernaryKernel {
      * only then can escape analysis remove the heap-array segments made per call (otherwise 288 bytes per call).
      */
     private static final class Downcall {
-        static final MethodHandle MATMUL = NativeLibrary.loaded().matmul();
+        static final MethodHandle MATMUL = NativeLibrary.loaded().matmul().get();
     }
 
     NativeKernel(Isa isa) {
@@ -69,10 +69,10 @@ public final class NativeKernel implements TernaryKernel {
         int k = w.cols();
         int step = (int) Math.min(Integer.MAX_VALUE, Math.max(MIN_ROWS_PER_CALL, MAX_MACS_PER_CALL / ((long) n * k)));
         MemorySegment data = w.data();
-        MemorySegment q = MemorySegment.ofArray(x.quants());
-        MemorySegment scales = MemorySegment.ofArray(x.scales());
-        MemorySegment sums = MemorySegment.ofArray(x.sums());
-        MemorySegment out = MemorySegment.ofArray(y);
+        MemorySegment q = HeapSegments.of(x.quants());
+        MemorySegment scales = HeapSegments.of(x.scales());
+        MemorySegment sums = HeapSegments.of(x.sums());
+        MemorySegment out = HeapSegments.of(y);
         for (int r = rowStart; r < rowEnd; r += step) {
             int end = (int) Math.min(rowEnd, (long) r + step);
             int rc;

@@ -43,10 +43,39 @@ public final class NativeLibrary {
     /** The {@code wf_abi_version()} this class was written against. */
     static final int ABI_VERSION = 2;
 
-    /** What a loaded library offers; its fields are trusted finals, so the JIT folds the handles. */
+    /**
+     * What a loaded library offers. The kernels' handles are {@link Downcall}s, linked on first use: linking
+     * one costs several milliseconds (a stub is generated per signature), and a process that uses only one
+     * kernel should not pay for all of them when it opens a model. Callers keep the handle in a static final,
+     * where the JIT folds it.
+     */
     record Loaded(Path path, String buildInfo, CpuFeatures cpu, int compiledMask, int usableMask,
-                  MethodHandle matmul, MethodHandle noop, MethodHandle readSum, Lut lut, int denseIsa,
-                  MethodHandle denseGemv, MethodHandle hugeAlloc, MethodHandle hugeFree) {
+                  Downcall matmul, MethodHandle noop, Downcall readSum, Lut lut, int denseIsa,
+                  Downcall denseGemv, Downcall hugeAlloc, Downcall hugeFree) {
+    }
+
+    /** A downcall handle linked on the first {@link #get()}. */
+    static final class Downcall {
+        private final MemorySegment symbol;
+        private final FunctionDescriptor descriptor;
+        private final Linker.Option[] options;
+        private volatile MethodHandle handle;
+
+        private Downcall(MemorySegment symbol, FunctionDescriptor descriptor, Linker.Option... options) {
+            this.symbol = symbol;
+            this.descriptor = descriptor;
+            this.options = options;
+        }
+
+        /** The handle, linked now if this is the first call. */
+        MethodHandle get() {
+            MethodHandle h = handle;
+            if (h == null) {
+                h = Linker.nativeLinker().downcallHandle(symbol, descriptor, options);
+                handle = h; // racing threads may both link; either handle is as good
+            }
+            return h;
+        }
     }
 
     /**
@@ -56,8 +85,8 @@ public final class NativeLibrary {
      * @param segmentsPerChunk 256-weight segments per chunk of the layout
      * @param wordsPerSegment 16-bit words per 32-row group and segment
      */
-    record Lut(boolean usable, int rowsPerPanel, int segmentsPerChunk, int wordsPerSegment, MethodHandle layoutBytes,
-               MethodHandle tokenTableEntries, MethodHandle pack, MethodHandle tables, MethodHandle matmul) {
+    record Lut(boolean usable, int rowsPerPanel, int segmentsPerChunk, int wordsPerSegment, Downcall layoutBytes,
+               Downcall tokenTableEntries, Downcall pack, Downcall tables, Downcall matmul) {
     }
 
     private NativeLibrary() {
@@ -155,7 +184,7 @@ public final class NativeLibrary {
             throw new IllegalArgumentException("readSum needs a multiple of 64 bytes, got " + data.byteSize());
         }
         try {
-            return (long) loaded().readSum().invokeExact(data, data.byteSize());
+            return (long) loaded().readSum().get().invokeExact(data, data.byteSize());
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -171,14 +200,14 @@ public final class NativeLibrary {
         Loaded l = loaded();
         MemorySegment p;
         try {
-            p = (MemorySegment) l.hugeAlloc().invokeExact(bytes);
+            p = (MemorySegment) l.hugeAlloc().get().invokeExact(bytes);
         } catch (Throwable t) {
             throw rethrow(t);
         }
         if (p.equals(MemorySegment.NULL)) {
             throw new OutOfMemoryError("native library: cannot map " + bytes + " bytes");
         }
-        MethodHandle free = l.hugeFree();
+        MethodHandle free = l.hugeFree().get();
         return p.reinterpret(bytes, arena, seg -> {
             try {
                 free.invokeExact(seg, bytes);
@@ -236,29 +265,29 @@ public final class NativeLibrary {
             int usable = (int) handle(linker, lookup, "wf_usable_isas", FunctionDescriptor.of(JAVA_INT)).invokeExact();
             MemorySegment info = (MemorySegment) handle(linker, lookup, "wf_build_info", FunctionDescriptor.of(ADDRESS)).invokeExact();
             String buildInfo = info.reinterpret(256).getString(0);
-            MethodHandle matmul = handle(linker, lookup, "wf_matmul", FunctionDescriptor.of(JAVA_INT,
+            Downcall matmul = lazy(lookup, "wf_matmul", FunctionDescriptor.of(JAVA_INT,
                     JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_FLOAT,
                     ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT), critical);
             MethodHandle noop = handle(linker, lookup, "wf_noop", FunctionDescriptor.ofVoid(), critical);
-            MethodHandle readSum = handle(linker, lookup, "wf_read_sum",
+            Downcall readSum = lazy(lookup, "wf_read_sum",
                     FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_LONG), critical);
             boolean lutUsable = (int) handle(linker, lookup, "wf_lut_usable", FunctionDescriptor.of(JAVA_INT)).invokeExact() != 0;
             MethodHandle param = handle(linker, lookup, "wf_lut_param", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
             Lut lut = new Lut(lutUsable, (int) param.invokeExact(0), (int) param.invokeExact(1), (int) param.invokeExact(2),
-                    handle(linker, lookup, "wf_lut_layout_bytes", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT)),
-                    handle(linker, lookup, "wf_lut_token_table_entries", FunctionDescriptor.of(JAVA_LONG, JAVA_INT)),
-                    handle(linker, lookup, "wf_lut_pack", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG,
+                    lazy(lookup, "wf_lut_layout_bytes", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT)),
+                    lazy(lookup, "wf_lut_token_table_entries", FunctionDescriptor.of(JAVA_LONG, JAVA_INT)),
+                    lazy(lookup, "wf_lut_pack", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG,
                             JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), critical),
-                    handle(linker, lookup, "wf_lut_tables", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT,
+                    lazy(lookup, "wf_lut_tables", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT,
                             ADDRESS), critical),
-                    handle(linker, lookup, "wf_lut_matmul", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT,
+                    lazy(lookup, "wf_lut_matmul", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT,
                             JAVA_INT, JAVA_FLOAT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT,
                             JAVA_INT), critical));
             int denseIsa = (int) handle(linker, lookup, "wf_dense_isa", FunctionDescriptor.of(JAVA_INT)).invokeExact();
-            MethodHandle denseGemv = handle(linker, lookup, "wf_dense_gemv", FunctionDescriptor.of(JAVA_INT, JAVA_INT,
+            Downcall denseGemv = lazy(lookup, "wf_dense_gemv", FunctionDescriptor.of(JAVA_INT, JAVA_INT,
                     JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT), critical);
-            MethodHandle hugeAlloc = handle(linker, lookup, "wf_huge_alloc", FunctionDescriptor.of(ADDRESS, JAVA_LONG));
-            MethodHandle hugeFree = handle(linker, lookup, "wf_huge_free", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG));
+            Downcall hugeAlloc = lazy(lookup, "wf_huge_alloc", FunctionDescriptor.of(ADDRESS, JAVA_LONG));
+            Downcall hugeFree = lazy(lookup, "wf_huge_free", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG));
             return new Loaded(file, buildInfo, new CpuFeatures(features), compiled, usable, matmul, noop, readSum, lut,
                     denseIsa, denseGemv, hugeAlloc, hugeFree);
         } catch (LoadException e) {
@@ -266,6 +295,13 @@ public final class NativeLibrary {
         } catch (Throwable t) {
             throw new LoadException("cannot initialize " + file + ": " + t);
         }
+    }
+
+    private static Downcall lazy(SymbolLookup lookup, String name, FunctionDescriptor fd, Linker.Option... options)
+            throws LoadException {
+        MemorySegment symbol = lookup.find(name).orElseThrow(
+                () -> new LoadException("symbol " + name + " missing from the native library (a library of another version?)"));
+        return new Downcall(symbol, fd, options);
     }
 
     private static MethodHandle handle(Linker linker, SymbolLookup lookup, String name, FunctionDescriptor fd,

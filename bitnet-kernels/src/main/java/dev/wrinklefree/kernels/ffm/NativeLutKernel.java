@@ -42,8 +42,8 @@ final class NativeLutKernel implements TernaryKernel {
 
     /** Static finals, so the JIT inlines the downcall stubs and the per-call heap segments are scalar-replaced. */
     private static final class Downcall {
-        static final MethodHandle MATMUL = NativeLibrary.loaded().lut().matmul();
-        static final MethodHandle TABLES = NativeLibrary.loaded().lut().tables();
+        static final MethodHandle MATMUL = NativeLibrary.loaded().lut().matmul().get();
+        static final MethodHandle TABLES = NativeLibrary.loaded().lut().tables().get();
     }
 
     /**
@@ -133,7 +133,7 @@ final class NativeLutKernel implements TernaryKernel {
         int format = w.format().ordinal();
         long bytes;
         try {
-            bytes = (long) lib.layoutBytes().invokeExact(format, w.rows(), w.cols());
+            bytes = (long) lib.layoutBytes().get().invokeExact(format, w.rows(), w.cols());
         } catch (Throwable t) {
             throw NativeLibrary.rethrow(t);
         }
@@ -144,7 +144,7 @@ final class NativeLutKernel implements TernaryKernel {
             int end = Math.min(panels, p + step);
             int rc;
             try {
-                rc = (int) lib.pack().invokeExact(format, w.data(), w.rowBytes(), w.rows(), w.cols(), p, end, lut);
+                rc = (int) lib.pack().get().invokeExact(format, w.data(), w.rowBytes(), w.rows(), w.cols(), p, end, lut);
             } catch (Throwable t) {
                 throw NativeLibrary.rethrow(t);
             }
@@ -175,18 +175,20 @@ final class NativeLutKernel implements TernaryKernel {
         short[] tables = Tables.of(x);
         long rows = Math.max(rowsPerPanel, NativeKernel.MAX_MACS_PER_CALL / ((long) n * k));
         int step = (int) Math.min(Integer.MAX_VALUE / 2, rows / rowsPerPanel * rowsPerPanel);
-        MemorySegment t = MemorySegment.ofArray(tables);
-        MemorySegment scales = MemorySegment.ofArray(x.scales());
-        MemorySegment sums = MemorySegment.ofArray(x.sums());
-        MemorySegment out = MemorySegment.ofArray(y);
         int format = w.format().ordinal();
+        float[] scales = x.scales();
+        int[] sums = x.sums();
+        MemorySegment t = HeapSegments.of(tables);
+        MemorySegment sc = HeapSegments.of(scales);
+        MemorySegment su = HeapSegments.of(sums);
+        MemorySegment out = HeapSegments.of(y);
         for (int r = rowStart; r < rowEnd; ) {
             // ends on a panel boundary, so the next call starts on one
             int end = (int) Math.min(rowEnd, ((long) r / rowsPerPanel * rowsPerPanel) + step);
             int rc;
             try {
-                rc = (int) Downcall.MATMUL.invokeExact(format, lw.lut, w.rows(), k, w.tensorScale(), t, scales, sums, n,
-                        out, (long) yOffset, r, end);
+                rc = (int) Downcall.MATMUL.invokeExact(format, lw.lut, w.rows(), k, w.tensorScale(),
+                        t, sc, su, n, out, (long) yOffset, r, end);
             } catch (Throwable e) {
                 throw NativeLibrary.rethrow(e);
             }
@@ -251,7 +253,7 @@ final class NativeLutKernel implements TernaryKernel {
             NativeLibrary.Lut lib = NativeLibrary.loaded().lut();
             long perRow;
             try {
-                perRow = (long) lib.tokenTableEntries().invokeExact(x.cols());
+                perRow = (long) lib.tokenTableEntries().get().invokeExact(x.cols());
             } catch (Throwable t) {
                 throw NativeLibrary.rethrow(t);
             }
@@ -266,8 +268,8 @@ final class NativeLutKernel implements TernaryKernel {
             source = null;  // a failed build leaves no stale match
             int rc;
             try {
-                rc = (int) Downcall.TABLES.invokeExact(MemorySegment.ofArray(x.quants()), x.rows(), x.cols(),
-                        MemorySegment.ofArray(data));
+                rc = (int) Downcall.TABLES.invokeExact(HeapSegments.of(x.quants()), x.rows(), x.cols(),
+                        HeapSegments.of(data));
             } catch (Throwable t) {
                 throw NativeLibrary.rethrow(t);
             }
