@@ -28,39 +28,34 @@ final class HeapSegments {
     }
 
     static MemorySegment of(float[] a) {
-        HeapSegments c = LOCAL.get();
-        int i = c.find(a);
-        return i >= 0 ? c.segments[i] : c.put(a, MemorySegment.ofArray(a));
+        return LOCAL.get().lookup(a);
     }
 
     static MemorySegment of(int[] a) {
-        HeapSegments c = LOCAL.get();
-        int i = c.find(a);
-        return i >= 0 ? c.segments[i] : c.put(a, MemorySegment.ofArray(a));
+        return LOCAL.get().lookup(a);
     }
 
     static MemorySegment of(short[] a) {
-        HeapSegments c = LOCAL.get();
-        int i = c.find(a);
-        return i >= 0 ? c.segments[i] : c.put(a, MemorySegment.ofArray(a));
+        return LOCAL.get().lookup(a);
     }
 
     static MemorySegment of(byte[] a) {
-        HeapSegments c = LOCAL.get();
-        int i = c.find(a);
-        return i >= 0 ? c.segments[i] : c.put(a, MemorySegment.ofArray(a));
+        return LOCAL.get().lookup(a);
     }
 
-    private int find(Object a) {
+    private MemorySegment lookup(Object a) {
         for (int i = 0; i < SLOTS; i++) {
             if (arrays[i] == a) {
-                return i;
+                return segments[i];
             }
         }
-        return -1;
-    }
-
-    private MemorySegment put(Object a, MemorySegment s) {
+        MemorySegment s = switch (a) {
+            case float[] f -> MemorySegment.ofArray(f);
+            case int[] n -> MemorySegment.ofArray(n);
+            case short[] h -> MemorySegment.ofArray(h);
+            case byte[] b -> MemorySegment.ofArray(b);
+            default -> throw new IllegalArgumentException("not a primitive array: " + a.getClass());
+        };
         int i = victim;
         victim = (victim + 1) % SLOTS;
         arrays[i] = a;
