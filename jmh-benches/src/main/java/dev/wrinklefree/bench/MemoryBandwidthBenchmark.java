@@ -20,11 +20,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
@@ -82,15 +80,9 @@ public class MemoryBandwidthBenchmark {
         long bytes = BYTES / ((long) BLOCK * threads) * ((long) BLOCK * threads);
         src = arena.allocate(bytes, 4096);
         dst = arena.allocate(bytes, 4096);
-        for (long i = 0; i < bytes; i += 8) {
-            src.set(ValueLayout.JAVA_LONG_UNALIGNED, i, i * 0x9E3779B97F4A7C15L);
-        }
+        SlicedRead.fill(src);
         dst.fill((byte) 1);
-        pool = threads > 1 ? Executors.newFixedThreadPool(threads - 1, r -> {
-            Thread t = new Thread(r, "bandwidth-worker");
-            t.setDaemon(true);
-            return t;
-        }) : null;
+        pool = SlicedRead.pool(threads, "bandwidth-worker");
     }
 
     @TearDown(Level.Trial)
@@ -103,15 +95,7 @@ public class MemoryBandwidthBenchmark {
 
     @Benchmark
     public long read(Counters counters) throws ExecutionException, InterruptedException {
-        long slice = src.byteSize() / threads;
-        for (int i = 1; i < threads; i++) {
-            MemorySegment part = src.asSlice(i * slice, slice);
-            pending[i] = pool.submit(() -> sum(part));
-        }
-        long total = sum(src.asSlice(0, slice));
-        for (int i = 1; i < threads; i++) {
-            total += (Long) pending[i].get();
-        }
+        long total = SlicedRead.read(src, threads, pool, pending, MemoryBandwidthBenchmark::sum);
         counters.bytes += src.byteSize();
         return total;
     }

@@ -18,10 +18,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
@@ -70,15 +68,9 @@ public class NativeMemoryReadBenchmark {
         arena = Arena.ofShared();
         long bytes = BYTES / (64L * threads) * (64L * threads);
         src = arena.allocate(bytes, 4096);
-        for (long i = 0; i < bytes; i += 8) {
-            src.set(ValueLayout.JAVA_LONG_UNALIGNED, i, i * 0x9E3779B97F4A7C15L);
-        }
+        SlicedRead.fill(src);
         pending = new Future<?>[threads];
-        pool = threads > 1 ? Executors.newFixedThreadPool(threads - 1, r -> {
-            Thread t = new Thread(r, "native-read-worker");
-            t.setDaemon(true);
-            return t;
-        }) : null;
+        pool = SlicedRead.pool(threads, "native-read-worker");
     }
 
     @TearDown(Level.Trial)
@@ -91,15 +83,7 @@ public class NativeMemoryReadBenchmark {
 
     @Benchmark
     public long read(Counters counters) throws ExecutionException, InterruptedException {
-        long slice = src.byteSize() / threads;
-        for (int i = 1; i < threads; i++) {
-            MemorySegment part = src.asSlice(i * slice, slice);
-            pending[i] = pool.submit(() -> NativeLibrary.readSum(part));
-        }
-        long total = NativeLibrary.readSum(src.asSlice(0, slice));
-        for (int i = 1; i < threads; i++) {
-            total += (Long) pending[i].get();
-        }
+        long total = SlicedRead.read(src, threads, pool, pending, NativeLibrary::readSum);
         counters.bytes += src.byteSize();
         return total;
     }
