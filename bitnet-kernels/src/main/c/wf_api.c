@@ -207,18 +207,24 @@ WF_API const char *wf_build_info(void) {
  * SIGILL), WF_ERR_ARG for an unknown format or an empty row range beyond bounds, WF_ERR_NOMEM when the
  * activation scratch cannot grow.
  */
+/* The arguments every ternary matmul entry point checks: WF_ERR_ARG, or WF_OK (an empty row range is fine). */
+static int32_t check_matmul(int32_t format, int32_t n, int32_t k, int32_t m, int32_t row_start, int32_t row_end) {
+    if (format < 0 || format >= WF_FORMAT_COUNT || n < 1 || k < 1 || row_start < 0 || row_end > m
+            || row_start > row_end) {
+        return WF_ERR_ARG;
+    }
+    return WF_OK;
+}
+
 WF_API int32_t wf_matmul(int32_t isa, int32_t format, const uint8_t *w, int64_t row_bytes, int32_t k, int32_t m,
                          float tensor_scale, const int8_t *q, const float *scale, const int32_t *sum, int32_t n,
                          float *y, int64_t y_offset, int32_t row_start, int32_t row_end) {
     if (!isa_usable(isa)) {
         return WF_ERR_ISA;
     }
-    if (format < 0 || format >= WF_FORMAT_COUNT || n < 1 || k < 1 || row_start < 0 || row_end > m
-            || row_start > row_end) {
-        return WF_ERR_ARG;
-    }
-    if (row_start == row_end) {
-        return WF_OK;
+    const int32_t rc = check_matmul(format, n, k, m, row_start, row_end);
+    if (rc != WF_OK || row_start == row_end) {
+        return rc;
     }
     const wf_mm a = {
         .w = w, .row_bytes = row_bytes, .k = k, .m = m, .tensor_scale = tensor_scale,
@@ -306,12 +312,9 @@ WF_API int32_t wf_lut_matmul(int32_t format, const uint8_t *lut, int32_t m, int3
     if (!wf_lut_usable()) {
         return WF_ERR_ISA;
     }
-    if (format < 0 || format >= WF_FORMAT_COUNT || n < 1 || k < 1 || row_start < 0 || row_end > m
-            || row_start > row_end) {
-        return WF_ERR_ARG;
-    }
-    if (row_start == row_end) {
-        return WF_OK;
+    const int32_t rc = check_matmul(format, n, k, m, row_start, row_end);
+    if (rc != WF_OK || row_start == row_end) {
+        return rc;
     }
 #if WF_HAVE_LUT
     return wf_lut_matmul_avx512(format, lut, m, k, tensor_scale, tables, scale, sum, n, y + y_offset, row_start, row_end);
