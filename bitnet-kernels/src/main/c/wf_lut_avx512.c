@@ -260,12 +260,29 @@ WF_INLINE void widen2(__m512i a, __m512i b, __m512i *lo, __m512i *hi) {
  */
 #define KEEP(v) __asm__("" : "+v"(v))
 
+/*
+ * Where the prefetch for data at p goes: a thread's rows are one contiguous run per chunk (wf_lut_seg_offset), so
+ * an address past the end of the run continues at the start of the thread's next run, jump bytes further (0 after
+ * the last run). Prefetching straight on instead fetched the other thread's rows and left the first lines of every
+ * run to demand misses.
+ */
+typedef struct {
+    const uint8_t *end;
+    int64_t jump;
+} pf_run;
+
+WF_INLINE const uint8_t *pf_at(const uint8_t *p, const pf_run *run) {
+    return p >= run->end ? p + run->jump : p;
+}
+
 /* One word for every group of the panel and every token: acc[g][t] += lookups. */
 WF_INLINE void lut_word(const uint8_t *wp, const int16_t *const *tab, int64_t tab_off, const int T,
-                        __m512i acc[WF_LUT_P][4]) {
+                        __m512i acc[WF_LUT_P][4], const pf_run *run) {
+    const uint8_t *near = pf_at(wp + WF_LUT_PF_BYTES, run);
+    const uint8_t *far = pf_at(wp + WF_LUT_PF_FAR_BYTES, run);
     for (int g = 0; g < WF_LUT_P; g++) {
-        _mm_prefetch((const char *) (wp + g * 64 + WF_LUT_PF_BYTES), _MM_HINT_T0);
-        _mm_prefetch((const char *) (wp + g * 64 + WF_LUT_PF_FAR_BYTES), _MM_HINT_T1);
+        _mm_prefetch((const char *) (near + g * 64), _MM_HINT_T0);
+        _mm_prefetch((const char *) (far + g * 64), _MM_HINT_T1);
     }
     __m512i tb[4][3];
     for (int t = 0; t < T; t++) {
@@ -296,7 +313,7 @@ WF_INLINE void lut_word(const uint8_t *wp, const int16_t *const *tab, int64_t ta
  */
 WF_INLINE void lut_panel(int format, const uint8_t *panel, int32_t s0, int32_t s1, const int16_t *const *tab,
                          const float *const *dact, const int T, __m512 f[WF_LUT_P][4][2],
-                         __m512i isum[WF_LUT_P][4][2]) {
+                         __m512i isum[WF_LUT_P][4][2], const pf_run *run) {
     const int64_t seg_bytes = wf_lut_seg_bytes(format);
     for (int32_t s = s0; s < s1; s++) {
         const uint8_t *seg = panel + (int64_t) (s - s0) * seg_bytes;
@@ -308,10 +325,10 @@ WF_INLINE void lut_panel(int format, const uint8_t *panel, int32_t s0, int32_t s
             }
         }
         for (int wd = 0; wd < WF_LUT_RUN; wd++) {
-            lut_word(seg + (int64_t) wd * WF_LUT_P * 64, tab, tab_off + 3 * wd * WF_LUT_TABLE, T, a);
+            lut_word(seg + (int64_t) wd * WF_LUT_P * 64, tab, tab_off + 3 * wd * WF_LUT_TABLE, T, a, run);
         }
         for (int wd = WF_LUT_RUN; wd < WF_LUT_WORDS; wd++) {
-            lut_word(seg + (int64_t) wd * WF_LUT_P * 64, tab, tab_off + 3 * wd * WF_LUT_TABLE, T, b);
+            lut_word(seg + (int64_t) wd * WF_LUT_P * 64, tab, tab_off + 3 * wd * WF_LUT_TABLE, T, b, run);
         }
         for (int g = 0; g < WF_LUT_P; g++) {
             __m512 dw[2];
@@ -355,9 +372,28 @@ WF_INLINE void lut_drive(int format, const uint8_t *lut, int32_t m, int32_t k, f
         tab[t] = tables + (int64_t) (t0 + t) * entries;
         dact[t] = scale + (int64_t) (t0 + t) * nb;
     }
+    const int32_t p_first = row_start / WF_LUT_ROWS;
+    const int32_t p_end = (row_end + WF_LUT_ROWS - 1) / WF_LUT_ROWS;
     for (int32_t s0 = 0; s0 < segs; s0 += WF_LUT_CHUNK) {
         const int32_t s1 = s0 + WF_LUT_CHUNK < segs ? s0 + WF_LUT_CHUNK : segs;
         const int last = s1 == segs;
+        /* this thread's run of the chunk: panels [p_first, p_end), contiguous; the next run starts at chunk s1 */
+        const uint8_t *run_start = lut + wf_lut_seg_offset(format, m, k, p_first, s0);
+        pf_run run;
+        run.end = lut + wf_lut_seg_offset(format, m, k, p_end, s0);
+        run.jump = last ? 0 : (lut + wf_lut_seg_offset(format, m, k, p_first, s1)) - run.end;
+        if (s0 == 0) {
+            /*
+             * The first lines of the call: nothing earlier prefetched them, and the loop's prefetches run a distance
+             * ahead, so without this the call opens with a stretch of demand misses.
+             */
+            for (int64_t o = 0; o < WF_LUT_PF_BYTES; o += 64) {
+                _mm_prefetch((const char *) pf_at(run_start + o, &run), _MM_HINT_T0);
+            }
+            for (int64_t o = WF_LUT_PF_BYTES; o < WF_LUT_PF_FAR_BYTES; o += 64) {
+                _mm_prefetch((const char *) pf_at(run_start + o, &run), _MM_HINT_T1);
+            }
+        }
         for (int32_t p = row_start / WF_LUT_ROWS; p * WF_LUT_ROWS < row_end; p++) {
             __m512 f[WF_LUT_P][4][2];
             __m512i isum[WF_LUT_P][4][2];
@@ -382,7 +418,7 @@ WF_INLINE void lut_drive(int format, const uint8_t *lut, int32_t m, int32_t k, f
                     }
                 }
             }
-            lut_panel(format, lut + wf_lut_seg_offset(format, m, k, p, s0), s0, s1, tab, dact, T, f, isum);
+            lut_panel(format, lut + wf_lut_seg_offset(format, m, k, p, s0), s0, s1, tab, dact, T, f, isum, &run);
             for (int g = 0; g < WF_LUT_P; g++) {
                 for (int h = 0; h < 2; h++) {
                     for (int t = 0; t < T; t++) {
