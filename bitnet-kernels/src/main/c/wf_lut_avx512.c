@@ -394,7 +394,7 @@ WF_INLINE void lut_drive(int format, const uint8_t *lut, int32_t m, int32_t k, f
                 _mm_prefetch((const char *) pf_at(run_start + o, &run), _MM_HINT_T1);
             }
         }
-        for (int32_t p = row_start / WF_LUT_ROWS; p * WF_LUT_ROWS < row_end; p++) {
+        for (int32_t p = p_first; p < p_end; p++) {
             __m512 f[WF_LUT_P][4][2];
             __m512i isum[WF_LUT_P][4][2];
             __mmask16 keep[WF_LUT_P][2];
