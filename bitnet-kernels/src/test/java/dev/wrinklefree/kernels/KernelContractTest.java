@@ -109,6 +109,73 @@ class KernelContractTest {
         }
     }
 
+    /**
+     * Prefill batch sizes around every tile width a kernel may use (8, 16 and 32 tokens per vector, and the
+     * point where the default kernel switches strategy), including tiles left partly empty.
+     */
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void batchSizesAcrossTileBoundariesGiveTheOraclesIntegersExactly(String name) {
+        TernaryKernel kernel = kernel(name);
+        SplittableRandom pick = new SplittableRandom(name.hashCode() + 1);
+        for (TernaryFormat f : TernaryFormat.values()) {
+            if (!kernel.supports(f)) {
+                continue;
+            }
+            int[] ks = legalCols(f);
+            for (int n : new int[] {4, 7, 9, 15, 16, 17, 31, 33, 64, 70}) {
+                checkExact(kernel, f, 1 + pick.nextInt(40), ks[pick.nextInt(2)], n, pick.nextLong());
+                // Quantizers never give -128, and a kernel may count on it (keeping its sums narrow longer)
+                int m = 1 + pick.nextInt(40);
+                int k = ks[pick.nextInt(2)];
+                byte[][] acts = new byte[n][k];
+                for (byte[] row : acts) {
+                    for (int i = 0; i < k; i++) {
+                        row[i] = (byte) (pick.nextInt(255) - 127);
+                    }
+                }
+                checkExact(kernel, f, KernelFixtures.randomTernary(pick, m * k, pick.nextInt(70)), acts, m, k, "no -128");
+            }
+        }
+    }
+
+    /** The extreme sums of {@link #adversarialInputsDoNotOverflow} in a batch of several tiles. */
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void adversarialBatchesDoNotOverflow(String name) {
+        TernaryKernel kernel = kernel(name);
+        for (TernaryFormat f : TernaryFormat.values()) {
+            if (!kernel.supports(f)) {
+                continue;
+            }
+            int k = 2560;
+            int m = 3;
+            byte[] w = new byte[m * k];
+            for (int i = 0; i < k; i++) {
+                w[i] = 1;
+                w[k + i] = -1;
+                w[2 * k + i] = (byte) (i % 2 == 0 ? 1 : -1);
+            }
+            byte[][] acts = new byte[37][k];
+            for (int t = 0; t < acts.length; t++) {
+                Arrays.fill(acts[t], (byte) (t % 3 == 0 ? -128 : t % 3 == 1 ? 127 : (t % 7) - 3));
+            }
+            checkExact(kernel, f, w, acts, m, k, "adversarial batch");
+            float[] y = new float[m * acts.length];
+            kernel.matmul(kernel.prepare(KernelFixtures.unitScaled(f, w, m, k)), KernelFixtures.rawActivations(f, acts, k), y);
+            assertEquals(128f * k, y[36 * m + 1], kernel.name() + " " + f + ": token 36, all -128 x all -1");
+            assertEquals(-128f * k, y[36 * m], kernel.name() + " " + f + ": token 36, all -128 x all +1");
+            // The quantizers' extremes, +-127 with no -128 anywhere: 256 of them sum to +-32512.
+            for (int t = 0; t < acts.length; t++) {
+                Arrays.fill(acts[t], (byte) (t % 2 == 0 ? -127 : 127));
+            }
+            checkExact(kernel, f, w, acts, m, k, "adversarial batch without -128");
+            kernel.matmul(kernel.prepare(KernelFixtures.unitScaled(f, w, m, k)), KernelFixtures.rawActivations(f, acts, k), y);
+            assertEquals(127f * k, y[36 * m + 1], kernel.name() + " " + f + ": token 36, all -127 x all -1");
+            assertEquals(-127f * k, y[36 * m], kernel.name() + " " + f + ": token 36, all -127 x all +1");
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("kernels")
     void adversarialInputsDoNotOverflow(String name) {

@@ -19,7 +19,12 @@ final class ActivationCache {
         /** Shorts one activation row of length {@code cols} takes in this layout. */
         int shortsPerRow(int cols);
 
-        /** Writes rows {@code 0..x.rows()-1} of {@code x} into {@code out}, {@link #shortsPerRow} each. */
+        /** Shorts {@code rows} activation rows of length {@code cols} take (more than rows times a row if padded). */
+        default int shorts(int cols, int rows) {
+            return Math.multiplyExact(shortsPerRow(cols), rows);
+        }
+
+        /** Writes rows {@code 0..x.rows()-1} of {@code x} into {@code out} ({@link #shorts} in all). */
         void fill(QuantizedActivations x, short[] out);
     }
 
@@ -86,7 +91,7 @@ final class ActivationCache {
             i = victim;
             victim = (victim + 1) % ENTRIES;
         }
-        int need = Math.multiplyExact(layout.shortsPerRow(x.cols()), n);
+        int need = layout.shorts(x.cols(), n);
         if (data[i] == null || data[i].length < need) {
             data[i] = new short[need];
         }

@@ -18,7 +18,9 @@ import java.util.Optional;
  *   <li>{@code mul16}: the standard packed bytes widened to 16-bit lanes by lane conversion, then
  *       multiplied ({@link StreamKernel});
  *   <li>{@code planes}: weights repacked into +1 / -1 bit planes that become vector masks for masked
- *       adds ({@link PlanesKernel}).
+ *       adds ({@link PlanesKernel});
+ *   <li>{@code tlut}: for batches, lookup tables with one token per lane, weights repacked as table
+ *       offsets ({@link TokenLutKernel}).
  * </ul>
  *
  * The default ({@code vector} alone) is {@link #create()}: the fastest strategy per format and batch size
@@ -40,7 +42,7 @@ public final class VectorKernelProvider implements KernelProvider {
     public static final String BITS_PROPERTY = "wrinklefree.vector.bits";
 
     /** Strategy names, default first. */
-    private static final List<String> VARIANTS = List.of("lut", "swar", "mul16", "planes");
+    private static final List<String> VARIANTS = List.of("lut", "swar", "mul16", "planes", "tlut");
 
     /**
      * Parses a forced vector width. Here rather than in {@link VectorWidth} so that checking the property
@@ -102,6 +104,7 @@ public final class VectorKernelProvider implements KernelProvider {
             case "swar" -> new StreamKernel(StreamKernel.Unpack.SWAR);
             case "mul16" -> new StreamKernel(StreamKernel.Unpack.CONVERT);
             case "planes" -> new PlanesKernel();
+            case "tlut" -> new TokenLutKernel();
             default -> throw new IllegalArgumentException("backend 'vector' has no variant '" + variant
                     + "' (known: " + String.join(", ", VARIANTS) + ")");
         };

@@ -64,7 +64,8 @@ class VectorKernelTest {
     @Test
     void unknownStrategiesNameTheKnownOnes() {
         String msg = assertThrows(IllegalArgumentException.class, () -> Kernels.byName("vector:nope")).getMessage();
-        assertTrue(msg.contains("lut") && msg.contains("swar") && msg.contains("mul16") && msg.contains("planes"), msg);
+        assertTrue(msg.contains("lut") && msg.contains("swar") && msg.contains("mul16") && msg.contains("planes")
+                && msg.contains("tlut"), msg);
     }
 
     @ParameterizedTest
@@ -97,6 +98,49 @@ class VectorKernelTest {
 
     @ParameterizedTest
     @EnumSource(TernaryFormat.class)
+    void tokenLutLayoutRoundTrips(TernaryFormat f) {
+        SplittableRandom rnd = new SplittableRandom(20 + f.ordinal());
+        int m = 13;
+        int k = f == TernaryFormat.I2_S ? 384 : 512;
+        float[] wf = KernelFixtures.gaussian(rnd, m * k, 1);
+        TernaryMatrix w = TernaryCodec.pack(f, f == TernaryFormat.I2_S ? Absmean.ternarize(wf).dequantize() : wf, m, k);
+        TokenLutKernel.Prepared p = assertInstanceOf(TokenLutKernel.Prepared.class, new TokenLutKernel().prepare(w));
+        byte[] expected = new byte[k];
+        byte[] actual = new byte[k];
+        for (int r = 0; r < m; r++) {
+            TernaryCodec.decodeRowCodes(w, r, expected);
+            p.decodeRowCodes(r, actual);
+            assertArrayEquals(expected, actual, f + " row " + r);
+        }
+        // 16-bit table offsets for every 4 weights, plus TQ's float scale per 256.
+        assertEquals((long) m * k / 2 + (f == TernaryFormat.I2_S ? 0 : (long) m * (k / 256) * 4), p.extraBytes());
+    }
+
+    /** The default builds the batch layout only when a batch comes, once, and then counts its bytes. */
+    @Test
+    void theDefaultBuildsItsBatchLayoutOnTheFirstBatch() {
+        SplittableRandom rnd = new SplittableRandom(21);
+        int m = 40;
+        int k = 512;
+        TernaryKernel kernel = PROVIDER.create();
+        TernaryMatrix w = KernelFixtures.unitScaled(TernaryFormat.TQ2_0, KernelFixtures.randomTernary(rnd, m * k, 30), m, k);
+        DispatchKernel.Prepared p = assertInstanceOf(DispatchKernel.Prepared.class, kernel.prepare(w));
+        long decodeOnly = p.extraBytes();
+        kernel.matmul(p, KernelFixtures.rawActivations(TernaryFormat.TQ2_0, new byte[][] {KernelFixtures.randomInt8(rnd, k)}, k), new float[m]);
+        assertEquals(decodeOnly, p.extraBytes(), "one token must not build the batch layout");
+        byte[][] acts = new byte[TokenLutKernel.MIN_TOKENS][];
+        for (int t = 0; t < acts.length; t++) {
+            acts[t] = KernelFixtures.randomInt8(rnd, k);
+        }
+        kernel.matmul(p, KernelFixtures.rawActivations(TernaryFormat.TQ2_0, acts, k), new float[m * acts.length]);
+        PreparedWeights batched = p.batched();
+        assertEquals(decodeOnly + batched.extraBytes(), p.extraBytes());
+        kernel.matmul(p, KernelFixtures.rawActivations(TernaryFormat.TQ2_0, acts, k), new float[m * acts.length]);
+        assertTrue(batched == p.batched(), "the batch layout is built once");
+    }
+
+    @ParameterizedTest
+    @EnumSource(TernaryFormat.class)
     void planesRoundTrip(TernaryFormat f) {
         SplittableRandom rnd = new SplittableRandom(10 + f.ordinal());
         int m = 9;
@@ -114,14 +158,14 @@ class VectorKernelTest {
 
     /** Stronger than the contract's rounding bound: every vector strategy repeats the oracle's float epilogue. */
     @ParameterizedTest
-    @ValueSource(strings = {"vector", "vector:lut", "vector:swar", "vector:mul16", "vector:planes"})
+    @ValueSource(strings = {"vector", "vector:lut", "vector:swar", "vector:mul16", "vector:planes", "vector:tlut"})
     void realScalesGiveTheOraclesFloatsBitForBit(String name) {
         TernaryKernel kernel = Kernels.byName(name);
         SplittableRandom rnd = new SplittableRandom(5);
         for (TernaryFormat f : TernaryFormat.values()) {
             int m = 70;
             int k = 2560;
-            int n = 5;
+            int n = 5 + 35 * (f.ordinal() % 2); // 40 tokens for one format in two: the default then uses tlut
             float[] wf = KernelFixtures.gaussian(rnd, m * k, 0.02);
             TernaryMatrix w = TernaryCodec.pack(f, f == TernaryFormat.I2_S ? Absmean.ternarize(wf).dequantize() : wf, m, k);
             QuantizedActivations x = QuantizedActivations.allocate(f, k, n).quantize(KernelFixtures.gaussian(rnd, n * k, 1), 0, n);
@@ -135,7 +179,7 @@ class VectorKernelTest {
 
     /** Kernels cache rearranged activations per thread; a change of the activations must be seen. */
     @ParameterizedTest
-    @ValueSource(strings = {"vector:lut", "vector:swar", "vector:planes"})
+    @ValueSource(strings = {"vector:lut", "vector:swar", "vector:planes", "vector:tlut"})
     void changedActivationsAreNotServedFromTheCache(String name) {
         TernaryKernel kernel = Kernels.byName(name);
         SplittableRandom rnd = new SplittableRandom(8);
