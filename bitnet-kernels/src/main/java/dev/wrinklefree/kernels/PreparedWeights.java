@@ -12,4 +12,16 @@ public interface PreparedWeights {
     default long extraBytes() {
         return 0;
     }
+
+    /**
+     * Weight bytes one matmul call with {@code tokens} activation rows reads: the repacked layout that call
+     * uses, or the standard matrix when nothing was repacked. A layout built on first use (the default
+     * {@code vector} kernel's batch layout) is built by this call, so that a benchmark can do it before timing.
+     *
+     * @param tokens activation rows of the call, at least 1
+     */
+    default long bytesPerCall(int tokens) {
+        long extra = extraBytes();
+        return extra > 0 ? extra : matrix().byteSize();
+    }
 }

@@ -62,6 +62,19 @@ public interface TernaryKernel {
         matmul(w, x, y, 0, 0, w.matrix().rows());
     }
 
+    /**
+     * {@code w} as the type of this kernel's own {@link #prepare} result (for kernels that repack).
+     *
+     * @throws IllegalArgumentException if {@code w} was prepared by another kernel
+     */
+    default <P extends PreparedWeights> P requirePrepared(PreparedWeights w, Class<P> type) {
+        if (type.isInstance(w)) {
+            return type.cast(w);
+        }
+        throw new IllegalArgumentException(name() + " needs weights from its own prepare(), got "
+                + w.getClass().getSimpleName() + " for " + w.matrix());
+    }
+
     /** Throws if {@link #supports} is false. */
     default void requireSupported(TernaryFormat format) {
         if (!supports(format)) {

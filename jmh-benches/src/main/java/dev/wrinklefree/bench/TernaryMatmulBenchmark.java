@@ -33,9 +33,9 @@ import java.util.stream.IntStream;
  *
  * <p>Score: operations (matmuls) per second. Secondary metrics ({@link Counters}, JMH aux counters, so
  * they are rates over the same measured time): {@code weights} = weights x tokens per second
- * ({@code M*K*batch} per op), {@code bytes} = weight bytes streamed per second (per op: the packed tensor,
- * or the kernel's repacked layout when its {@code prepare} repacks, e.g. {@code vector:lut} at 1.81
- * bits per weight). {@code BenchTable} divides {@code bytes} by {@code MemoryBandwidthBenchmark.read}
+ * ({@code M*K*batch} per op), {@code bytes} = weight bytes streamed per second (per op:
+ * {@code PreparedWeights.bytesPerCall(batch)}, the packed tensor, or the layout the call reads when the kernel
+ * repacks, e.g. {@code vector:lut} at 1.81 bits per weight, {@code vector:tlut} at 4). {@code BenchTable} divides {@code bytes} by {@code MemoryBandwidthBenchmark.read}
  * of the same run for the fraction of the memory roofline.
  *
  * <p>Every operation marks the activations as changed ({@code QuantizedActivations.rows}), so the
@@ -122,7 +122,7 @@ public class TernaryMatmulBenchmark {
         warmUp(kernel, f);
         TernaryMatrix source = SyntheticWeights.random(f, m, k, arena, 42);
         PreparedWeights first = kernel.prepare(source);
-        long perCopy = Math.max(source.byteSize(), first.extraBytes());
+        long perCopy = Math.max(source.byteSize(), first.bytesPerCall(batch));
         int copies = residency.equals("cold") ? (int) Math.max(2, (COLD_BYTES + perCopy - 1) / perCopy) : 1;
         if (!residency.equals("cold") && !residency.equals("hot")) {
             throw new IllegalArgumentException("residency must be hot or cold, got '" + residency + "'");
@@ -132,10 +132,13 @@ public class TernaryMatmulBenchmark {
         TernaryKernel k0 = kernel;
         // Kernels that use the packed bytes in place need distinct bytes; kernels that repack get a distinct
         // layout from every prepare() (about 1 ns per weight: seconds for 1 GiB, hence in parallel).
-        IntStream.range(1, copies).parallel().forEach(i ->
-                weights[i] = first == source ? SyntheticWeights.copy(source, arena) : k0.prepare(source));
+        // bytesPerCall also builds a layout that a kernel makes on first use, here rather than in the timed loop.
+        IntStream.range(1, copies).parallel().forEach(i -> {
+            weights[i] = first == source ? SyntheticWeights.copy(source, arena) : k0.prepare(source);
+            weights[i].bytesPerCall(batch);
+        });
         weightsPerOp = (long) m * k * batch;
-        bytesPerOp = first.extraBytes() > 0 ? first.extraBytes() : source.byteSize();
+        bytesPerOp = first.bytesPerCall(batch);
         x = QuantizedActivations.allocate(f, k, batch);
         x.quantize(SyntheticWeights.gaussian(new SplittableRandom(7), k * batch), 0, batch);
         y = new float[m * batch];

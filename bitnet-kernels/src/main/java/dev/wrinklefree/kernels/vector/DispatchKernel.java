@@ -77,6 +77,12 @@ final class DispatchKernel implements TernaryKernel {
             return single.matrix();
         }
 
+        /** The batch layout's bytes from {@link TokenLutKernel#MIN_TOKENS} tokens on (building it), else the decode layout's. */
+        @Override
+        public long bytesPerCall(int tokens) {
+            return tokens >= TokenLutKernel.MIN_TOKENS ? batched().bytesPerCall(tokens) : single.bytesPerCall(tokens);
+        }
+
         /** The decode layout's bytes, plus the batch layout's once it has been built. */
         @Override
         public long extraBytes() {
@@ -92,10 +98,7 @@ final class DispatchKernel implements TernaryKernel {
 
     @Override
     public void matmul(PreparedWeights w, QuantizedActivations x, float[] y, int yOffset, int rowStart, int rowEnd) {
-        if (!(w instanceof Prepared p)) {
-            throw new IllegalArgumentException(name() + " needs weights from its own prepare(), got "
-                    + w.getClass().getSimpleName() + " for " + w.matrix());
-        }
+        Prepared p = requirePrepared(w, Prepared.class);
         if (x.rows() >= TokenLutKernel.MIN_TOKENS) {
             tlut.matmul(p.batched(), x, y, yOffset, rowStart, rowEnd);
         } else {

@@ -308,18 +308,10 @@ final class LutKernel implements TernaryKernel {
         return new Prepared(m, geo, words.asReadOnly(), scales.asReadOnly());
     }
 
-    private Prepared require(PreparedWeights pw) {
-        if (pw instanceof Prepared p) {
-            return p;
-        }
-        throw new IllegalArgumentException(name() + " needs weights from its own prepare(), got "
-                + pw.getClass().getSimpleName() + " for " + pw.matrix());
-    }
-
     @Override
     public void matmul(PreparedWeights pw, QuantizedActivations x, float[] y, int yOffset, int rowStart, int rowEnd) {
         TernaryKernel.checkArguments(pw, x, y, yOffset, rowStart, rowEnd);
-        Prepared w = require(pw);
+        Prepared w = requirePrepared(pw, Prepared.class);
         if (rowStart == rowEnd) {
             return;
         }

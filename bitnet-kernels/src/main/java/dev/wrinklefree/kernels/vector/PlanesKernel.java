@@ -123,10 +123,7 @@ final class PlanesKernel implements TernaryKernel {
     @Override
     public void matmul(PreparedWeights pw, QuantizedActivations x, float[] y, int yOffset, int rowStart, int rowEnd) {
         TernaryKernel.checkArguments(pw, x, y, yOffset, rowStart, rowEnd);
-        if (!(pw instanceof Prepared w)) {
-            throw new IllegalArgumentException(name() + " needs weights from its own prepare(), got "
-                    + pw.getClass().getSimpleName() + " for " + pw.matrix());
-        }
+        Prepared w = requirePrepared(pw, Prepared.class);
         if (rowStart == rowEnd) {
             return;
         }

@@ -39,9 +39,11 @@ import java.nio.ByteOrder;
  * decoded in the loop. TQ block scales are kept as one float per row and block.
  *
  * <p>Exactness: an entry is at most {@code 4 * 128} in magnitude, so a 16-bit accumulator takes 4 passes
- * (128 weights, at most 16384) before it is widened to 32 bits. TQ scales each 256-weight block's integer as
- * the oracle does ({@code y += (float) sumi * (d_x * d_w)}, blocks in order), so results are bit-identical;
- * I2_S keeps the row's exact integer and applies the oracle's epilogue.
+ * (128 weights, at most 16384) before it is widened to 32 bits; 8 passes (256 weights, at most 32512) when
+ * no activation of the tile is -128, which quantizers never produce (this halves the widening, and TQ then
+ * scales each block straight from the 16-bit sums). TQ scales each 256-weight block's integer as the oracle
+ * does ({@code y += (float) sumi * (d_x * d_w)}, blocks in order), so results are bit-identical; I2_S keeps
+ * the row's exact integer and applies the oracle's epilogue.
  *
  * <p>Tokens beyond a multiple of {@code L} fill a last tile whose unused lanes compute zeros; a batch much
  * smaller than {@code L} wastes lanes, which is why {@link DispatchKernel} uses this kernel only from
@@ -250,18 +252,10 @@ final class TokenLutKernel implements TernaryKernel {
         return new Prepared(w, index, scales);
     }
 
-    private Prepared require(PreparedWeights pw) {
-        if (pw instanceof Prepared p) {
-            return p;
-        }
-        throw new IllegalArgumentException(name() + " needs weights from its own prepare(), got "
-                + pw.getClass().getSimpleName() + " for " + pw.matrix());
-    }
-
     @Override
     public void matmul(PreparedWeights pw, QuantizedActivations x, float[] y, int yOffset, int rowStart, int rowEnd) {
         TernaryKernel.checkArguments(pw, x, y, yOffset, rowStart, rowEnd);
-        Prepared w = require(pw);
+        Prepared w = requirePrepared(pw, Prepared.class);
         if (rowStart == rowEnd) {
             return;
         }
@@ -299,18 +293,17 @@ final class TokenLutKernel implements TernaryKernel {
             int xBase = tile * k * L;
             for (int p = 0; p < w.passes; p++) {
                 build(xt, xBase + p * PASS * L, tab);
-                int idx = (p * m + rowStart) * 2;
+                pass(w.index, (p * m + rowStart) * 2, count, tab, sc.acc16);
+                // Separate loops over the rows' sums rather than variants of pass(): measured no slower, and the
+                // one loop with the lookups stays the only copy of it.
                 if (tq && (p + 1) % PASSES_PER_BLOCK == 0) {
                     int b = p / PASSES_PER_BLOCK;
-                    if (direct) {
-                        passBlock16(w.index, idx, count, tab, sc.acc16, sc.facc, w.scales, b * m + rowStart, dx, b * L);
-                    } else {
-                        passBlock(w.index, idx, count, tab, sc.acc16, sc.acc32, sc.facc, w.scales, b * m + rowStart, dx, b * L);
+                    if (!direct) {
+                        widen(count, sc.acc16, sc.acc32);
                     }
+                    scaleBlock(direct, count, sc.acc16, sc.acc32, sc.facc, w.scales, b * m + rowStart, dx, b * L);
                 } else if ((p + 1) % widenEvery == 0 || p == w.passes - 1) { // I2_S: K may end mid-run
-                    passWiden(w.index, idx, count, tab, sc.acc16, sc.acc32);
-                } else {
-                    pass(w.index, idx, count, tab, sc.acc16);
+                    widen(count, sc.acc16, sc.acc32);
                 }
             }
             // Results leave [row][lane]-major; y is token-major. A bulk copy to the heap first: element reads
@@ -389,7 +382,7 @@ final class TokenLutKernel implements TernaryKernel {
         }
     }
 
-    /** One pass over {@code count} rows: 16-bit accumulators += the rows' 8 table entries. */
+    /** One pass over {@code count} rows: 16-bit accumulators += the rows' 8 table entries (the hot loop). */
     private static void pass(long[] index, int idx, int count, MemorySegment tab, MemorySegment acc16) {
         for (int i = 0; i < count; i++) {
             long o = (long) i * ENTRY_BYTES;
@@ -408,24 +401,13 @@ final class TokenLutKernel implements TernaryKernel {
         }
     }
 
-    /** {@link #pass}, then the 16-bit accumulators are added into the 32-bit ones and cleared. */
-    private static void passWiden(long[] index, int idx, int count, MemorySegment tab, MemorySegment acc16,
-                                  MemorySegment acc32) {
+    /** 32-bit accumulators += the 16-bit ones, which are cleared. */
+    private static void widen(int count, MemorySegment acc16, MemorySegment acc32) {
         ShortVector zero = ShortVector.zero(S);
         for (int i = 0; i < count; i++) {
             long o = (long) i * ENTRY_BYTES;
             long o32 = (long) i * 4 * L;
-            long v = index[idx + 2 * i];
-            long u = index[idx + 2 * i + 1];
-            ShortVector a = ShortVector.fromMemorySegment(S, acc16, o, LE)
-                    .add(ShortVector.fromMemorySegment(S, tab, v & 0xFFFF, LE))
-                    .add(ShortVector.fromMemorySegment(S, tab, (v >>> 16) & 0xFFFF, LE))
-                    .add(ShortVector.fromMemorySegment(S, tab, (v >>> 32) & 0xFFFF, LE))
-                    .add(ShortVector.fromMemorySegment(S, tab, v >>> 48, LE))
-                    .add(ShortVector.fromMemorySegment(S, tab, u & 0xFFFF, LE))
-                    .add(ShortVector.fromMemorySegment(S, tab, (u >>> 16) & 0xFFFF, LE))
-                    .add(ShortVector.fromMemorySegment(S, tab, (u >>> 32) & 0xFFFF, LE))
-                    .add(ShortVector.fromMemorySegment(S, tab, u >>> 48, LE));
+            ShortVector a = ShortVector.fromMemorySegment(S, acc16, o, LE);
             IntVector.fromMemorySegment(I, acc32, o32, LE).add(a.convert(VectorOperators.S2I, 0))
                     .intoMemorySegment(acc32, o32, LE);
             IntVector.fromMemorySegment(I, acc32, o32 + 2 * L, LE).add(a.convert(VectorOperators.S2I, 1))
@@ -435,44 +417,13 @@ final class TokenLutKernel implements TernaryKernel {
     }
 
     /**
-     * The last pass of TQ block {@code b} when the whole block fits the 16-bit accumulators: {@link #pass}, then
-     * {@code facc += (float) sumi * (d_x * d_w)} straight from them, and they are cleared.
+     * The end of TQ block {@code b}: each row's block integer is scaled as the oracle does,
+     * {@code facc += (float) sumi * (d_x * d_w)}, and its accumulator cleared. The integer is in the 16-bit
+     * accumulators when {@code from16} (the whole block fit them), else in the 32-bit ones. {@code sOff}: the
+     * scale of the first row in {@code scales}; {@code dOff}: the block's token scales in {@code dx}.
      */
-    private static void passBlock16(long[] index, int idx, int count, MemorySegment tab, MemorySegment acc16,
-                                    MemorySegment facc, float[] scales, int sOff, float[] dx, int dOff) {
-        ShortVector zero = ShortVector.zero(S);
-        FloatVector dx0 = FloatVector.fromArray(F, dx, dOff);
-        FloatVector dx1 = FloatVector.fromArray(F, dx, dOff + HALF);
-        for (int i = 0; i < count; i++) {
-            long o = (long) i * ENTRY_BYTES;
-            long o32 = (long) i * 4 * L;
-            long v = index[idx + 2 * i];
-            long u = index[idx + 2 * i + 1];
-            ShortVector a = ShortVector.fromMemorySegment(S, acc16, o, LE)
-                    .add(ShortVector.fromMemorySegment(S, tab, v & 0xFFFF, LE))
-                    .add(ShortVector.fromMemorySegment(S, tab, (v >>> 16) & 0xFFFF, LE))
-                    .add(ShortVector.fromMemorySegment(S, tab, (v >>> 32) & 0xFFFF, LE))
-                    .add(ShortVector.fromMemorySegment(S, tab, v >>> 48, LE))
-                    .add(ShortVector.fromMemorySegment(S, tab, u & 0xFFFF, LE))
-                    .add(ShortVector.fromMemorySegment(S, tab, (u >>> 16) & 0xFFFF, LE))
-                    .add(ShortVector.fromMemorySegment(S, tab, (u >>> 32) & 0xFFFF, LE))
-                    .add(ShortVector.fromMemorySegment(S, tab, u >>> 48, LE));
-            float dw = scales[sOff + i];
-            FloatVector f0 = ((FloatVector) a.convert(VectorOperators.S2F, 0)).mul(dx0.mul(dw));
-            FloatVector f1 = ((FloatVector) a.convert(VectorOperators.S2F, 1)).mul(dx1.mul(dw));
-            FloatVector.fromMemorySegment(F, facc, o32, LE).add(f0).intoMemorySegment(facc, o32, LE);
-            FloatVector.fromMemorySegment(F, facc, o32 + 2 * L, LE).add(f1).intoMemorySegment(facc, o32 + 2 * L, LE);
-            zero.intoMemorySegment(acc16, o, LE);
-        }
-    }
-
-    /**
-     * The last pass of TQ block {@code b}: {@link #passWiden}, then each row's block integer is scaled as the
-     * oracle does, {@code facc += (float) sumi * (d_x * d_w)}, and the 32-bit accumulators are cleared.
-     * {@code sOff}: the scale of the first row in {@code scales}; {@code dOff}: the block's token scales in {@code dx}.
-     */
-    private static void passBlock(long[] index, int idx, int count, MemorySegment tab, MemorySegment acc16,
-                                  MemorySegment acc32, MemorySegment facc, float[] scales, int sOff, float[] dx, int dOff) {
+    private static void scaleBlock(boolean from16, int count, MemorySegment acc16, MemorySegment acc32, MemorySegment facc,
+                                   float[] scales, int sOff, float[] dx, int dOff) {
         ShortVector zero = ShortVector.zero(S);
         IntVector zeroI = IntVector.zero(I);
         FloatVector dx0 = FloatVector.fromArray(F, dx, dOff);
@@ -480,27 +431,22 @@ final class TokenLutKernel implements TernaryKernel {
         for (int i = 0; i < count; i++) {
             long o = (long) i * ENTRY_BYTES;
             long o32 = (long) i * 4 * L;
-            long v = index[idx + 2 * i];
-            long u = index[idx + 2 * i + 1];
-            ShortVector a = ShortVector.fromMemorySegment(S, acc16, o, LE)
-                    .add(ShortVector.fromMemorySegment(S, tab, v & 0xFFFF, LE))
-                    .add(ShortVector.fromMemorySegment(S, tab, (v >>> 16) & 0xFFFF, LE))
-                    .add(ShortVector.fromMemorySegment(S, tab, (v >>> 32) & 0xFFFF, LE))
-                    .add(ShortVector.fromMemorySegment(S, tab, v >>> 48, LE))
-                    .add(ShortVector.fromMemorySegment(S, tab, u & 0xFFFF, LE))
-                    .add(ShortVector.fromMemorySegment(S, tab, (u >>> 16) & 0xFFFF, LE))
-                    .add(ShortVector.fromMemorySegment(S, tab, (u >>> 32) & 0xFFFF, LE))
-                    .add(ShortVector.fromMemorySegment(S, tab, u >>> 48, LE));
-            IntVector s0 = IntVector.fromMemorySegment(I, acc32, o32, LE).add(a.convert(VectorOperators.S2I, 0));
-            IntVector s1 = IntVector.fromMemorySegment(I, acc32, o32 + 2 * L, LE).add(a.convert(VectorOperators.S2I, 1));
+            FloatVector f0;
+            FloatVector f1;
+            if (from16) {
+                ShortVector a = ShortVector.fromMemorySegment(S, acc16, o, LE);
+                f0 = (FloatVector) a.convert(VectorOperators.S2F, 0);
+                f1 = (FloatVector) a.convert(VectorOperators.S2F, 1);
+                zero.intoMemorySegment(acc16, o, LE);
+            } else {
+                f0 = (FloatVector) IntVector.fromMemorySegment(I, acc32, o32, LE).convert(VectorOperators.I2F, 0);
+                f1 = (FloatVector) IntVector.fromMemorySegment(I, acc32, o32 + 2 * L, LE).convert(VectorOperators.I2F, 0);
+                zeroI.intoMemorySegment(acc32, o32, LE);
+                zeroI.intoMemorySegment(acc32, o32 + 2 * L, LE);
+            }
             float dw = scales[sOff + i];
-            FloatVector f0 = ((FloatVector) s0.convert(VectorOperators.I2F, 0)).mul(dx0.mul(dw));
-            FloatVector f1 = ((FloatVector) s1.convert(VectorOperators.I2F, 0)).mul(dx1.mul(dw));
-            FloatVector.fromMemorySegment(F, facc, o32, LE).add(f0).intoMemorySegment(facc, o32, LE);
-            FloatVector.fromMemorySegment(F, facc, o32 + 2 * L, LE).add(f1).intoMemorySegment(facc, o32 + 2 * L, LE);
-            zeroI.intoMemorySegment(acc32, o32, LE);
-            zeroI.intoMemorySegment(acc32, o32 + 2 * L, LE);
-            zero.intoMemorySegment(acc16, o, LE);
+            FloatVector.fromMemorySegment(F, facc, o32, LE).add(f0.mul(dx0.mul(dw))).intoMemorySegment(facc, o32, LE);
+            FloatVector.fromMemorySegment(F, facc, o32 + 2 * L, LE).add(f1.mul(dx1.mul(dw))).intoMemorySegment(facc, o32 + 2 * L, LE);
         }
     }
 }
