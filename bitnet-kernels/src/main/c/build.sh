@@ -90,7 +90,8 @@ if [ "$arch" = x86_64 ]; then
             built+=("$isa")
             if [ "$isa" = avx512bw ]; then  # the LUT kernels need what the avx512bw path needs
                 compile wf_lut_avx512.c -fno-tree-vectorize ${isa_flags[$isa]}
-                built+=(lut)
+                compile wf_tlut_avx512.c -fno-tree-vectorize ${isa_flags[$isa]}
+                built+=(lut tlut)
             fi
         else
             [ "$required" = true ] && skip "$cc does not accept ${isa_flags[$isa]} (needed for the $isa path)"

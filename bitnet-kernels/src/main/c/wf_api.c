@@ -6,6 +6,7 @@
  */
 #include "wf_internal.h"
 #include "wf_lut.h"
+#include "wf_tlut.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -320,6 +321,33 @@ WF_API int32_t wf_lut_matmul(int32_t format, const uint8_t *lut, int32_t m, int3
     return wf_lut_matmul_avx512(format, lut, m, k, tensor_scale, tables, scale, sum, n, y + y_offset, row_start, row_end);
 #else
     (void) lut; (void) tensor_scale; (void) tables; (void) scale; (void) sum; (void) y; (void) y_offset;
+    return WF_ERR_ISA;
+#endif
+}
+
+/*
+ * Y = W X for output rows [row_start, row_end) with the token-lane tables (wf_tlut.h): index and wscale in the
+ * layout of TokenTables, q the n * k int8 activations, scale/sum as in wf_matmul. K must be a multiple of
+ * WF_TLUT_PASS (it is for every format: 256 for TQ, 128 for I2_S). Needs what the LUT kernels need.
+ */
+WF_API int32_t wf_tlut_matmul(int32_t format, const uint64_t *index, const float *wscale, int32_t m, int32_t k,
+                              float tensor_scale, const int8_t *q, const float *scale, const int32_t *sum, int32_t n,
+                              float *y, int64_t y_offset, int32_t row_start, int32_t row_end) {
+    if (!wf_lut_usable()) {
+        return WF_ERR_ISA;
+    }
+    const int32_t rc = check_matmul(format, n, k, m, row_start, row_end);
+    if (rc != WF_OK || k % WF_TLUT_PASS != 0 || (format != WF_I2_S && k % WF_QK != 0)) {
+        return rc != WF_OK ? rc : WF_ERR_ARG;
+    }
+    if (row_start == row_end) {
+        return WF_OK;
+    }
+#if WF_HAVE_LUT
+    return wf_tlut_matmul_avx512(format, index, wscale, m, k, tensor_scale, q, scale, sum, n, y + y_offset,
+                                 row_start, row_end);
+#else
+    (void) index; (void) wscale; (void) tensor_scale; (void) q; (void) scale; (void) sum; (void) y; (void) y_offset;
     return WF_ERR_ISA;
 #endif
 }

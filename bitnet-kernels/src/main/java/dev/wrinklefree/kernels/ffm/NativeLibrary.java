@@ -86,7 +86,7 @@ public final class NativeLibrary {
      * @param wordsPerSegment 16-bit words per 32-row group and segment
      */
     record Lut(boolean usable, int rowsPerPanel, int segmentsPerChunk, int wordsPerSegment, Downcall layoutBytes,
-               Downcall tokenTableEntries, Downcall pack, Downcall tables, Downcall matmul) {
+               Downcall tokenTableEntries, Downcall pack, Downcall tables, Downcall matmul, Downcall tlutMatmul) {
     }
 
     private NativeLibrary() {
@@ -281,6 +281,9 @@ public final class NativeLibrary {
                     lazy(lookup, "wf_lut_tables", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT,
                             ADDRESS), critical),
                     lazy(lookup, "wf_lut_matmul", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT,
+                            JAVA_INT, JAVA_FLOAT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT,
+                            JAVA_INT), critical),
+                    lazy(lookup, "wf_tlut_matmul", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT,
                             JAVA_INT, JAVA_FLOAT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT,
                             JAVA_INT), critical));
             int denseIsa = (int) handle(linker, lookup, "wf_dense_isa", FunctionDescriptor.of(JAVA_INT)).invokeExact();

@@ -5,6 +5,7 @@ import dev.wrinklefree.kernels.QuantizedActivations;
 import dev.wrinklefree.kernels.TernaryFormat;
 import dev.wrinklefree.kernels.TernaryKernel;
 import dev.wrinklefree.kernels.TernaryMatrix;
+import dev.wrinklefree.kernels.format.TokenTables;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -25,6 +26,10 @@ import java.util.Objects;
  * prepared weights read the standard bytes with the in-place kernel of the best ISA path. Like every repacking
  * kernel, {@link #matmul} takes only weights this kernel prepared.
  *
+ * <p>In batches of {@link #TLUT_MIN_TOKENS} tokens or more, whole tiles of 32 tokens go to the token-lane table
+ * kernel instead ({@code wf_tlut_avx512.c}, layout {@link TokenTables}, built on the first such call): one token
+ * per 16-bit lane, tables of the 81 dot products of 4 activations, one load and add per 4 weights and 32 tokens.
+ *
  * <p>Tables are built once per activation row set and thread, and kept until the activations change (keyed on the
  * {@link QuantizedActivations} object and its {@link QuantizedActivations#version()}, like the vector backend's
  * cache): the q, k and v projections of a decode step share one build, as do gate and up. Stateless otherwise;
@@ -40,10 +45,31 @@ final class NativeLutKernel implements TernaryKernel {
     private final NativeKernel inPlace;
     private final int rowsPerPanel;
 
+    /** Tokens per tile of the token-lane table kernel: 16-bit lanes of a 512-bit vector. */
+    static final int TLUT_TILE = 32;
+    /**
+     * From this many tokens on, whole tiles of {@value #TLUT_TILE} tokens run the token-lane table kernel
+     * ({@code wf_tlut_avx512.c}, the C twin of {@code vector:tlut}) and the tokens left over the 32-row
+     * {@code vpermw} one. A partly filled tile wastes its idle lanes, and {@code vpermw} is the faster at up to
+     * about 24 tokens (2560x2560 I2_S, one thread, Zen 4: 16 tokens 210 against 124 G MAC/s, 32 tokens 200-215
+     * against 231-247). System property {@code wrinklefree.native.tlutMinTokens} changes it (a large value keeps
+     * {@code vpermw} at every batch, for comparisons).
+     */
+    static final int TLUT_MIN_TOKENS = Integer.getInteger("wrinklefree.native.tlutMinTokens", TLUT_TILE);
+    /**
+     * Most multiply-adds of one token-table downcall: every call builds its own tables (about 5 % of a
+     * 2560-row call), so it gets twice the in-place kernels' budget, still about a millisecond at its speed.
+     */
+    static final long TLUT_MAX_MACS_PER_CALL = 2 * NativeKernel.MAX_MACS_PER_CALL;
+
     /** Static finals, so the JIT inlines the downcall stubs and the per-call heap segments are scalar-replaced. */
     private static final class Downcall {
         static final MethodHandle MATMUL = NativeLibrary.loaded().lut().matmul().get();
         static final MethodHandle TABLES = NativeLibrary.loaded().lut().tables().get();
+    }
+
+    private static final class TlutDowncall {
+        static final MethodHandle MATMUL = NativeLibrary.loaded().lut().tlutMatmul().get();
     }
 
     /**
@@ -75,10 +101,15 @@ final class NativeLutKernel implements TernaryKernel {
         return rowsPerPanel;
     }
 
-    /** Weights in the LUT layout, off-heap (freed when unreachable), beside the standard matrix they came from. */
+    /**
+     * Weights in the LUT layout, off-heap (freed when unreachable), beside the standard matrix they came from; and,
+     * from the first batch of {@link #TLUT_MIN_TOKENS} tokens on, in the token-table layout ({@link TokenTables},
+     * 4 bits per weight) too.
+     */
     static final class LutWeights implements PreparedWeights {
         final TernaryMatrix matrix;
         final MemorySegment lut;
+        private volatile TokenTables.Packed batched;
 
         LutWeights(TernaryMatrix matrix, MemorySegment lut) {
             this.matrix = matrix;
@@ -90,10 +121,36 @@ final class NativeLutKernel implements TernaryKernel {
             return matrix;
         }
 
-        /** The whole layout: the kernel reads these bytes instead of the standard ones. */
+        /** The token-table layout, built on first use (once, whichever thread asks first). */
+        TokenTables.Packed batched() {
+            TokenTables.Packed b = batched;
+            if (b == null) {
+                synchronized (this) {
+                    b = batched;
+                    if (b == null) {
+                        b = TokenTables.pack(matrix, 64, Arena.ofAuto());
+                        batched = b;
+                    }
+                }
+            }
+            return b;
+        }
+
+        /** The LUT layout, plus the token-table layout once it has been built. */
         @Override
         public long extraBytes() {
-            return lut.byteSize();
+            TokenTables.Packed b = batched;
+            return lut.byteSize() + (b == null ? 0 : b.bytes());
+        }
+
+        /**
+         * The layouts a call of {@code tokens} tokens reads (building the token-table one if it needs it): that one
+         * for whole tiles, the LUT layout for the tokens left over.
+         */
+        @Override
+        public long bytesPerCall(int tokens) {
+            int tiled = tokens >= TLUT_MIN_TOKENS ? tokens / TLUT_TILE * TLUT_TILE : 0;
+            return (tiled > 0 ? batched().bytes() : 0) + (tiled < tokens ? lut.byteSize() : 0);
         }
 
         @Override
@@ -169,31 +226,85 @@ final class NativeLutKernel implements TernaryKernel {
                     + pw.matrix() + " as " + pw.getClass().getSimpleName());
         }
         TernaryKernel.checkArguments(pw, x, y, yOffset, rowStart, rowEnd);
+        int tiled = x.rows() >= TLUT_MIN_TOKENS ? x.rows() / TLUT_TILE * TLUT_TILE : 0;
+        for (int t0 = 0; t0 < tiled; t0 += TLUT_TILE) {
+            tokenTables(lw.batched(), x, t0, y, yOffset, rowStart, rowEnd);
+        }
+        if (tiled < x.rows()) {
+            vpermw(lw, x, tiled, y, yOffset, rowStart, rowEnd);
+        }
+    }
+
+    /** Tokens {@code [from, x.rows())} with the {@code vpermw} kernel. */
+    private void vpermw(LutWeights lw, QuantizedActivations x, int from, float[] y, int yOffset, int rowStart, int rowEnd) {
         TernaryMatrix w = lw.matrix;
-        int n = x.rows();
+        int n = x.rows() - from;
         int k = w.cols();
-        short[] tables = Tables.of(x);
+        short[] tables = Tables.of(x, from);
         long rows = Math.max(rowsPerPanel, NativeKernel.MAX_MACS_PER_CALL / ((long) n * k));
         int step = (int) Math.min(Integer.MAX_VALUE / 2, rows / rowsPerPanel * rowsPerPanel);
         int format = w.format().ordinal();
-        float[] scales = x.scales();
-        int[] sums = x.sums();
         MemorySegment t = HeapSegments.of(tables);
-        MemorySegment sc = HeapSegments.of(scales);
-        MemorySegment su = HeapSegments.of(sums);
+        MemorySegment sc = tokenSlice(HeapSegments.of(x.scales()), x, from);
+        MemorySegment su = tokenSlice(HeapSegments.of(x.sums()), x, from);
         MemorySegment out = HeapSegments.of(y);
+        long yAt = yOffset + (long) from * w.rows();
         for (int r = rowStart; r < rowEnd; ) {
             // ends on a panel boundary, so the next call starts on one
             int end = (int) Math.min(rowEnd, ((long) r / rowsPerPanel * rowsPerPanel) + step);
             int rc;
             try {
                 rc = (int) Downcall.MATMUL.invokeExact(format, lw.lut, w.rows(), k, w.tensorScale(),
-                        t, sc, su, n, out, (long) yOffset, r, end);
+                        t, sc, su, n, out, yAt, r, end);
             } catch (Throwable e) {
                 throw NativeLibrary.rethrow(e);
             }
             if (rc != 0) {
                 throw NativeLibrary.rethrow(failure("wf_lut_matmul", rc, w));
+            }
+            r = end;
+        }
+    }
+
+    /**
+     * The activation scales (or sums) of tokens from {@code from} on: Q8_K has one per 256-block and token, I8_S
+     * one per token.
+     */
+    private static MemorySegment tokenSlice(MemorySegment scales, QuantizedActivations x, int from) {
+        if (from == 0) {
+            return scales; // no slice object: decode steps allocate nothing (NoAllocationTest)
+        }
+        int perToken = x.format() == dev.wrinklefree.kernels.ActivationFormat.Q8_K ? x.cols() / 256 : 1;
+        return scales.asSlice(4L * from * perToken);
+    }
+
+    /**
+     * Tokens {@code [t0, t0 + 32)} with the token-table kernel, in row ranges of at most
+     * {@link #TLUT_MAX_MACS_PER_CALL} per downcall. One tile per call: every call builds its tables, and a
+     * 2560-row tile fits one call.
+     */
+    private void tokenTables(TokenTables.Packed b, QuantizedActivations x, int t0, float[] y, int yOffset,
+                             int rowStart, int rowEnd) {
+        TernaryMatrix w = b.matrix();
+        int k = w.cols();
+        int step = (int) Math.min(Integer.MAX_VALUE, Math.max(64, TLUT_MAX_MACS_PER_CALL / ((long) TLUT_TILE * k)));
+        int format = w.format().ordinal();
+        MemorySegment q = HeapSegments.of(x.quants()).asSlice((long) t0 * k);
+        MemorySegment sc = tokenSlice(HeapSegments.of(x.scales()), x, t0);
+        MemorySegment su = tokenSlice(HeapSegments.of(x.sums()), x, t0);
+        MemorySegment out = HeapSegments.of(y);
+        long yAt = yOffset + (long) t0 * w.rows();
+        for (int r = rowStart; r < rowEnd; ) {
+            int end = (int) Math.min(rowEnd, (long) r + step);
+            int rc;
+            try {
+                rc = (int) TlutDowncall.MATMUL.invokeExact(format, b.index(), b.scales(), w.rows(), k, w.tensorScale(),
+                        q, sc, su, TLUT_TILE, out, yAt, r, end);
+            } catch (Throwable e) {
+                throw NativeLibrary.rethrow(e);
+            }
+            if (rc != 0) {
+                throw NativeLibrary.rethrow(failure("wf_tlut_matmul", rc, w));
             }
             r = end;
         }
@@ -239,17 +350,20 @@ final class NativeLutKernel implements TernaryKernel {
 
         private QuantizedActivations source;
         private long version;
+        private int from;
         private short[] data = new short[0];
 
-        static short[] of(QuantizedActivations x) {
+        /** Tables of tokens {@code [from, x.rows())}. */
+        static short[] of(QuantizedActivations x, int from) {
             Tables c = LOCAL.get();
-            if (c.source != x || c.version != x.version()) {
-                c.build(x);
+            if (c.source != x || c.version != x.version() || c.from != from) {
+                c.build(x, from);
             }
             return c.data;
         }
 
-        private void build(QuantizedActivations x) {
+        private void build(QuantizedActivations x, int from) {
+            int n = x.rows() - from;
             NativeLibrary.Lut lib = NativeLibrary.loaded().lut();
             long perRow;
             try {
@@ -257,9 +371,9 @@ final class NativeLutKernel implements TernaryKernel {
             } catch (Throwable t) {
                 throw NativeLibrary.rethrow(t);
             }
-            long need = perRow * x.rows();
+            long need = perRow * n;
             if (need > Integer.MAX_VALUE - 8) {
-                throw new IllegalArgumentException("LUT tables of " + x.rows() + " rows of " + x.cols()
+                throw new IllegalArgumentException("LUT tables of " + n + " rows of " + x.cols()
                         + " activations exceed a Java array; use fewer rows per call");
             }
             if (data.length < need) {
@@ -268,8 +382,9 @@ final class NativeLutKernel implements TernaryKernel {
             source = null;  // a failed build leaves no stale match
             int rc;
             try {
-                rc = (int) Downcall.TABLES.invokeExact(HeapSegments.of(x.quants()), x.rows(), x.cols(),
-                        HeapSegments.of(data));
+                MemorySegment q = HeapSegments.of(x.quants());
+                MemorySegment rows = from == 0 ? q : q.asSlice((long) from * x.cols()); // no slice object in decode
+                rc = (int) Downcall.TABLES.invokeExact(rows, n, x.cols(), HeapSegments.of(data));
             } catch (Throwable t) {
                 throw NativeLibrary.rethrow(t);
             }
@@ -278,6 +393,7 @@ final class NativeLutKernel implements TernaryKernel {
             }
             source = x;
             version = x.version();
+            this.from = from;
         }
     }
 

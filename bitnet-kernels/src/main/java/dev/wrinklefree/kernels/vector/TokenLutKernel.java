@@ -6,7 +6,7 @@ import dev.wrinklefree.kernels.QuantizedActivations;
 import dev.wrinklefree.kernels.TernaryFormat;
 import dev.wrinklefree.kernels.TernaryKernel;
 import dev.wrinklefree.kernels.TernaryMatrix;
-import dev.wrinklefree.kernels.format.TernaryCodec;
+import dev.wrinklefree.kernels.format.TokenTables;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -33,10 +33,11 @@ import java.nio.ByteOrder;
  * pass runs over every row of the call. The tables live off-heap at 64-byte alignment: heap arrays start 16
  * bytes into a line, which splits every 64-byte load across two lines and was measured 30-40 % slower.
  *
- * <p>Repacked layout, built by {@link #prepare}: per pass and row, the 8 table byte offsets
- * ({@code (group * 81 + index) * 2L}) as 16-bit values in two longs: 4 bits per weight, twice the
- * standard TQ2_0 bytes. Precomputed offsets measured 15 % faster than base-3 bytes (2 bits per weight)
- * decoded in the loop. TQ block scales are kept as one float per row and block.
+ * <p>Repacked layout, built by {@link #prepare}: {@link TokenTables} (shared with the native kernel), off-heap:
+ * per pass and row, the 8 table byte offsets ({@code (group * 81 + index) * 2L}) as 16-bit values in two longs,
+ * 4 bits per weight, twice the standard TQ2_0 bytes. Precomputed offsets measured 15 % faster than base-3 bytes
+ * (2 bits per weight) decoded in the loop. TQ block scales are kept as one float per row and block. A matrix
+ * holding code 3 (a weight of +2, which the standard quantizers never write) cannot be packed.
  *
  * <p>Exactness: an entry is at most {@code 4 * 128} in magnitude, so a 16-bit accumulator takes 4 passes
  * (128 weights, at most 16384) before it is widened to 32 bits; 8 passes (256 weights, at most 32512) when
@@ -58,16 +59,12 @@ final class TokenLutKernel implements TernaryKernel {
     /** Tokens per tile: the number of 16-bit lanes. */
     static final int L = S.length();
     private static final int HALF = L / 2;
-    /** Weights per table. */
-    static final int GROUP = 4;
-    /** Entries per table: 3^GROUP. */
-    static final int ENTRIES = 81;
-    /** Tables (groups) per pass. */
-    static final int GROUPS_PER_PASS = 8;
     /** Weights per pass. */
-    static final int PASS = GROUP * GROUPS_PER_PASS;
+    static final int PASS = TokenTables.PASS;
     private static final int ENTRY_BYTES = 2 * L;
-    private static final int TABLE_BYTES = GROUPS_PER_PASS * ENTRIES * ENTRY_BYTES;
+    private static final int TABLE_BYTES = TokenTables.GROUPS * TokenTables.ENTRIES * ENTRY_BYTES;
+    private static final ValueLayout.OfLong INDEX = ValueLayout.JAVA_LONG.withOrder(LE);
+    private static final ValueLayout.OfFloat SCALE = ValueLayout.JAVA_FLOAT.withOrder(LE);
     /** Passes a 16-bit accumulator takes: 4 * 32 weights * 128 = 16384 at most. */
     private static final int PASSES_PER_WIDEN = 4;
     /** Passes per TQ block (256 weights). */
@@ -161,45 +158,22 @@ final class TokenLutKernel implements TernaryKernel {
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
-    /** Weights as table offsets. */
+    /** Weights as table offsets ({@link TokenTables}), off-heap. */
     static final class Prepared implements PreparedWeights {
-        final TernaryMatrix matrix;
-        final int passes;
-        /** {@code [(pass * M + row) * 2 + half]}: 4 16-bit table byte offsets each, group {@code 4 * half + f} in bits {@code 16f}. */
-        final long[] index;
-        /** TQ block scales {@code [block * M + row]}; empty for I2_S. */
-        final float[] scales;
+        final TokenTables.Packed layout;
 
-        Prepared(TernaryMatrix matrix, long[] index, float[] scales) {
-            this.matrix = matrix;
-            this.passes = matrix.cols() / PASS;
-            this.index = index;
-            this.scales = scales;
+        Prepared(TokenTables.Packed layout) {
+            this.layout = layout;
         }
 
         @Override
         public TernaryMatrix matrix() {
-            return matrix;
+            return layout.matrix();
         }
 
         @Override
         public long extraBytes() {
-            return index.length * 8L + scales.length * 4L;
-        }
-
-        /** Decodes row {@code row} back to codes (0, 1, 2): the round trip of the repacking. */
-        void decodeRowCodes(int row, byte[] codes) {
-            int m = matrix.rows();
-            for (int p = 0; p < passes; p++) {
-                for (int j = 0; j < GROUPS_PER_PASS; j++) {
-                    long v = index[(p * m + row) * 2 + j / 4];
-                    int off = (int) (v >>> (16 * (j % 4))) & 0xFFFF;
-                    int e = off / ENTRY_BYTES - j * ENTRIES;
-                    for (int i = GROUP - 1; i >= 0; i--, e /= 3) {
-                        codes[p * PASS + j * GROUP + i] = (byte) (e % 3);
-                    }
-                }
-            }
+            return layout.bytes();
         }
     }
 
@@ -213,55 +187,28 @@ final class TokenLutKernel implements TernaryKernel {
         return true;
     }
 
+    /**
+     * @throws IllegalArgumentException for I2_S with K above {@link #MAX_I2S_COLS}, or a matrix holding code 3
+     */
     @Override
     public PreparedWeights prepare(TernaryMatrix w) {
-        int m = w.rows();
-        int k = w.cols();
-        boolean i2s = w.format() == TernaryFormat.I2_S;
-        if (i2s && k > MAX_I2S_COLS) {
-            throw new IllegalArgumentException(name() + ": " + w + " has K=" + k + "; I2_S supports K up to " + MAX_I2S_COLS);
+        if (w.format() == TernaryFormat.I2_S && w.cols() > MAX_I2S_COLS) {
+            throw new IllegalArgumentException(name() + ": " + w + " has K=" + w.cols() + "; I2_S supports K up to "
+                    + MAX_I2S_COLS);
         }
-        int passes = k / PASS; // K is a multiple of 128 (I2_S) or 256 (TQ): whole passes
-        long longs = (long) passes * m * 2;
-        if (longs > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException(name() + ": " + w + " is too large for one index array ("
-                    + longs + " longs; at most " + (Integer.MAX_VALUE - 8) + ")");
-        }
-        long[] index = new long[(int) longs];
-        int blocks = i2s ? 0 : k / 256;
-        float[] scales = new float[blocks * m];
-        byte[] codes = new byte[k];
-        for (int r = 0; r < m; r++) {
-            TernaryCodec.decodeRowCodes(w, r, codes);
-            for (int p = 0; p < passes; p++) {
-                for (int h = 0; h < 2; h++) {
-                    long v = 0;
-                    for (int f = 0; f < 4; f++) {
-                        int j = 4 * h + f;
-                        int c = p * PASS + j * GROUP;
-                        int e = 27 * codes[c] + 9 * codes[c + 1] + 3 * codes[c + 2] + codes[c + 3];
-                        v |= (long) ((j * ENTRIES + e) * ENTRY_BYTES) << (16 * f);
-                    }
-                    index[(p * m + r) * 2 + h] = v;
-                }
-            }
-            for (int b = 0; b < blocks; b++) {
-                scales[b * m + r] = TernaryCodec.blockScale(w, r, b);
-            }
-        }
-        return new Prepared(w, index, scales);
+        return new Prepared(TokenTables.pack(w, ENTRY_BYTES, Arena.ofAuto()));
     }
 
     @Override
     public void matmul(PreparedWeights pw, QuantizedActivations x, float[] y, int yOffset, int rowStart, int rowEnd) {
         TernaryKernel.checkArguments(pw, x, y, yOffset, rowStart, rowEnd);
-        Prepared w = requirePrepared(pw, Prepared.class);
+        TokenTables.Packed w = requirePrepared(pw, Prepared.class).layout;
         if (rowStart == rowEnd) {
             return;
         }
         int n = x.rows();
         int k = x.cols();
-        int m = w.matrix.rows();
+        int m = w.matrix().rows();
         int count = rowEnd - rowStart;
         boolean tq = x.format() == ActivationFormat.Q8_K;
         int blocks = tq ? k / 256 : 0;
@@ -291,9 +238,9 @@ final class TokenLutKernel implements TernaryKernel {
                 }
             }
             int xBase = tile * k * L;
-            for (int p = 0; p < w.passes; p++) {
+            for (int p = 0; p < w.passes(); p++) {
                 build(xt, xBase + p * PASS * L, tab);
-                pass(w.index, (p * m + rowStart) * 2, count, tab, sc.acc16);
+                pass(w.index(), w.indexOffset(p, rowStart), count, tab, sc.acc16);
                 // Separate loops over the rows' sums rather than variants of pass(): measured no slower, and the
                 // one loop with the lookups stays the only copy of it.
                 if (tq && (p + 1) % PASSES_PER_BLOCK == 0) {
@@ -301,8 +248,8 @@ final class TokenLutKernel implements TernaryKernel {
                     if (!direct) {
                         widen(count, sc.acc16, sc.acc32);
                     }
-                    scaleBlock(direct, count, sc.acc16, sc.acc32, sc.facc, w.scales, b * m + rowStart, dx, b * L);
-                } else if ((p + 1) % widenEvery == 0 || p == w.passes - 1) { // I2_S: K may end mid-run
+                    scaleBlock(direct, count, sc.acc16, sc.acc32, sc.facc, w.scales(), ((long) b * m + rowStart) * 4, dx, b * L);
+                } else if ((p + 1) % widenEvery == 0 || p == w.passes() - 1) { // I2_S: K may end mid-run
                     widen(count, sc.acc16, sc.acc32);
                 }
             }
@@ -320,7 +267,7 @@ final class TokenLutKernel implements TernaryKernel {
             } else {
                 int[] out = sc.heapInts(count * L);
                 MemorySegment.copy(sc.acc32, ValueLayout.JAVA_INT, 0, out, 0, count * L);
-                float scale = w.matrix.tensorScale();
+                float scale = w.matrix().tensorScale();
                 for (int lane = 0; lane < tn; lane++) {
                     int t = t0 + lane;
                     int sum = x.sums()[t];
@@ -358,13 +305,13 @@ final class TokenLutKernel implements TernaryKernel {
     /** The 8 tables of one pass from the transposed activations at {@code xo} (weight {@code k} at {@code xo + k*L}). */
     private static void build(short[] xt, int xo, MemorySegment tab) {
         ShortVector zero = ShortVector.zero(S);
-        for (int j = 0; j < GROUPS_PER_PASS; j++) {
-            int k0 = xo + j * GROUP * L;
+        for (int j = 0; j < TokenTables.GROUPS; j++) {
+            int k0 = xo + j * TokenTables.GROUP * L;
             ShortVector v0 = ShortVector.fromArray(S, xt, k0);
             ShortVector v1 = ShortVector.fromArray(S, xt, k0 + L);
             ShortVector v2 = ShortVector.fromArray(S, xt, k0 + 2 * L);
             ShortVector v3 = ShortVector.fromArray(S, xt, k0 + 3 * L);
-            long base = (long) j * ENTRIES * ENTRY_BYTES;
+            long base = (long) j * TokenTables.ENTRIES * ENTRY_BYTES;
             // entry 27a + 9b + 3c + d = (a-1) v0 + (b-1) v1 + (c-1) v2 + (d-1) v3, from shared partial sums
             for (int a = 0; a < 3; a++) {
                 ShortVector pa = a == 0 ? v0.neg() : a == 1 ? zero : v0;
@@ -383,11 +330,12 @@ final class TokenLutKernel implements TernaryKernel {
     }
 
     /** One pass over {@code count} rows: 16-bit accumulators += the rows' 8 table entries (the hot loop). */
-    private static void pass(long[] index, int idx, int count, MemorySegment tab, MemorySegment acc16) {
+    private static void pass(MemorySegment index, long idx, int count, MemorySegment tab, MemorySegment acc16) {
+        MemorySegment rows = index.asSlice(idx, 16L * count);
         for (int i = 0; i < count; i++) {
             long o = (long) i * ENTRY_BYTES;
-            long v = index[idx + 2 * i];
-            long u = index[idx + 2 * i + 1];
+            long v = rows.get(INDEX, 16L * i);
+            long u = rows.get(INDEX, 16L * i + 8);
             ShortVector a = ShortVector.fromMemorySegment(S, acc16, o, LE)
                     .add(ShortVector.fromMemorySegment(S, tab, v & 0xFFFF, LE))
                     .add(ShortVector.fromMemorySegment(S, tab, (v >>> 16) & 0xFFFF, LE))
@@ -419,11 +367,11 @@ final class TokenLutKernel implements TernaryKernel {
     /**
      * The end of TQ block {@code b}: each row's block integer is scaled as the oracle does,
      * {@code facc += (float) sumi * (d_x * d_w)}, and its accumulator cleared. The integer is in the 16-bit
-     * accumulators when {@code from16} (the whole block fit them), else in the 32-bit ones. {@code sOff}: the
-     * scale of the first row in {@code scales}; {@code dOff}: the block's token scales in {@code dx}.
+     * accumulators when {@code from16} (the whole block fit them), else in the 32-bit ones. {@code sOff}: byte
+     * offset of the first row's scale in {@code scales}; {@code dOff}: the block's token scales in {@code dx}.
      */
     private static void scaleBlock(boolean from16, int count, MemorySegment acc16, MemorySegment acc32, MemorySegment facc,
-                                   float[] scales, int sOff, float[] dx, int dOff) {
+                                   MemorySegment scales, long sOff, float[] dx, int dOff) {
         ShortVector zero = ShortVector.zero(S);
         IntVector zeroI = IntVector.zero(I);
         FloatVector dx0 = FloatVector.fromArray(F, dx, dOff);
@@ -444,7 +392,7 @@ final class TokenLutKernel implements TernaryKernel {
                 zeroI.intoMemorySegment(acc32, o32, LE);
                 zeroI.intoMemorySegment(acc32, o32 + 2 * L, LE);
             }
-            float dw = scales[sOff + i];
+            float dw = scales.get(SCALE, sOff + 4L * i);
             FloatVector.fromMemorySegment(F, facc, o32, LE).add(f0.mul(dx0.mul(dw))).intoMemorySegment(facc, o32, LE);
             FloatVector.fromMemorySegment(F, facc, o32 + 2 * L, LE).add(f1.mul(dx1.mul(dw))).intoMemorySegment(facc, o32 + 2 * L, LE);
         }

@@ -198,7 +198,7 @@ class NativeLutKernelTest {
         SplittableRandom rnd = new SplittableRandom(5);
         for (int[] shape : new int[][] {{70, 768}, {129, 2560}}) {
             TernaryMatrix w = randomTq1(rnd, shape[0], shape[1]);
-            for (int n : new int[] {1, 3, 9}) {
+            for (int n : new int[] {1, 3, 9, NativeLutKernel.TLUT_MIN_TOKENS, 40}) {  // batches: the token-table kernel
                 QuantizedActivations x = QuantizedActivations.allocate(TernaryFormat.TQ1_0, shape[1], n)
                         .quantize(gaussian(rnd, n * shape[1]), 0, n);
                 assertBitIdentical(run(ORACLE, w, x, 0, w.rows()), run(kernel, w, x, 0, w.rows()), w + " N=" + n);
@@ -225,6 +225,46 @@ class NativeLutKernelTest {
             assertEquals(0, pw.extraBytes());
             QuantizedActivations x = unitActivations(f.activationFormat(), randomInt8(rnd, 2 * k), 2, k);
             assertBitIdentical(run(ORACLE, w, x, 0, m), run(kernel, w, x, 0, m), f + " with code 3");
+            int n = NativeLutKernel.TLUT_MIN_TOKENS + 1;
+            QuantizedActivations batch = unitActivations(f.activationFormat(), randomInt8(rnd, n * k), n, k);
+            assertBitIdentical(run(ORACLE, w, batch, 0, m), run(kernel, w, batch, 0, m), f + " with code 3, N=" + n);
+        }
+    }
+
+    /**
+     * Batches of {@link NativeLutKernel#TLUT_MIN_TOKENS} tokens or more use the token-table layout, built once on
+     * the first of them; its offsets decode back to the weights, and the bytes are counted once it exists.
+     */
+    @Test
+    void batchesBuildTheTokenTableLayoutOnce() {
+        NativeLutKernel kernel = lut();
+        SplittableRandom rnd = new SplittableRandom(21);
+        for (TernaryFormat f : TernaryFormat.values()) {
+            int m = 70;
+            int k = f == TernaryFormat.I2_S ? 384 : 512;
+            TernaryMatrix w = unitMatrix(f, randomTernary(rnd, m * k), m, k);
+            NativeLutKernel.LutWeights lw = assertInstanceOf(NativeLutKernel.LutWeights.class, kernel.prepare(w));
+            long lutOnly = lw.extraBytes();
+            QuantizedActivations one = unitActivations(f.activationFormat(), randomInt8(rnd, k), 1, k);
+            kernel.matmul(lw, one, new float[m]);
+            assertEquals(lutOnly, lw.extraBytes(), f + ": one token must not build the token-table layout");
+            int n = NativeLutKernel.TLUT_MIN_TOKENS;
+            QuantizedActivations x = unitActivations(f.activationFormat(), randomInt8(rnd, n * k), n, k);
+            assertBitIdentical(run(ORACLE, w, x, 0, m), run(kernel, w, x, 0, m), f + " N=" + n);
+            var b = lw.batched();
+            assertSame(b, lw.batched(), "built once");
+            assertEquals(lutOnly + b.bytes(), lw.extraBytes());
+            assertEquals((long) m * k / 2 + (f == TernaryFormat.I2_S ? 0 : (long) m * (k / 256) * 4), b.bytes());
+            assertEquals(b.bytes(), lw.bytesPerCall(n));
+            assertEquals(b.bytes() + lw.lut.byteSize(), lw.bytesPerCall(n + 5), "a tile and 5 tokens for vpermw");
+            assertEquals(lw.lut.byteSize(), lw.bytesPerCall(1));
+            byte[] expect = new byte[k];
+            byte[] got = new byte[k];
+            for (int r = 0; r < m; r++) {
+                TernaryCodec.decodeRowCodes(w, r, expect);
+                b.decodeRowCodes(r, got);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(expect, got, f + " row " + r);
+            }
         }
     }
 
@@ -269,7 +309,8 @@ class NativeLutKernelTest {
             int m = 3 * kernel.rowAlignment() + 5;
             int k = 768;
             TernaryMatrix w = unitMatrix(f, randomTernary(rnd, m * k), m, k);
-            QuantizedActivations x = unitActivations(f.activationFormat(), randomInt8(rnd, 3 * k), 3, k);
+            int n = f == TernaryFormat.TQ1_0 ? NativeLutKernel.TLUT_MIN_TOKENS + 3 : 3;  // and the batch kernel
+            QuantizedActivations x = unitActivations(f.activationFormat(), randomInt8(rnd, n * k), n, k);
             for (int i = 0; i < 20; i++) {
                 int a = rnd.nextInt(m + 1);
                 int b = rnd.nextInt(m + 1);

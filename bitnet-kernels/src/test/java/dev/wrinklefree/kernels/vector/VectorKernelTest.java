@@ -109,8 +109,13 @@ class VectorKernelTest {
         byte[] actual = new byte[k];
         for (int r = 0; r < m; r++) {
             TernaryCodec.decodeRowCodes(w, r, expected);
-            p.decodeRowCodes(r, actual);
+            p.layout.decodeRowCodes(r, actual);
             assertArrayEquals(expected, actual, f + " row " + r);
+            if (f != TernaryFormat.I2_S) {
+                for (int b = 0; b < k / 256; b++) {
+                    assertEquals(TernaryCodec.blockScale(w, r, b), p.layout.blockScale(r, b), f + " row " + r + " block " + b);
+                }
+            }
         }
         // 16-bit table offsets for every 4 weights, plus TQ's float scale per 256.
         assertEquals((long) m * k / 2 + (f == TernaryFormat.I2_S ? 0 : (long) m * (k / 256) * 4), p.extraBytes());
