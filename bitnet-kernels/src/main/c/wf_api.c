@@ -326,25 +326,29 @@ WF_API int32_t wf_lut_matmul(int32_t format, const uint8_t *lut, int32_t m, int3
 }
 
 /*
- * Y = W X for output rows [row_start, row_end) with the token-lane tables (wf_tlut.h): index and wscale in the
- * layout of TokenTables, q the n * k int8 activations, scale/sum as in wf_matmul. K must be a multiple of
- * WF_TLUT_PASS (it is for every format: 256 for TQ, 128 for I2_S). Needs what the LUT kernels need.
+ * Y = W X for output rows [row_start, row_end) and tokens [t0, t0 + n) with the token-lane tables (wf_tlut.h):
+ * index and wscale in the layout of TokenTables; q, scale, sum and y hold every token of the batch (q: int8,
+ * k per token; scale/sum as in wf_matmul; y token-major from y_offset), so that Java passes its arrays without
+ * slicing them. K must be a multiple of WF_TLUT_PASS (it is for every format: 256 for TQ, 128 for I2_S).
+ * Needs what the LUT kernels need.
  */
 WF_API int32_t wf_tlut_matmul(int32_t format, const uint64_t *index, const float *wscale, int32_t m, int32_t k,
-                              float tensor_scale, const int8_t *q, const float *scale, const int32_t *sum, int32_t n,
-                              float *y, int64_t y_offset, int32_t row_start, int32_t row_end) {
+                              float tensor_scale, const int8_t *q, const float *scale, const int32_t *sum, int32_t t0,
+                              int32_t n, float *y, int64_t y_offset, int32_t row_start, int32_t row_end) {
     if (!wf_lut_usable()) {
         return WF_ERR_ISA;
     }
     const int32_t rc = check_matmul(format, n, k, m, row_start, row_end);
-    if (rc != WF_OK || k % WF_TLUT_PASS != 0 || (format != WF_I2_S && k % WF_QK != 0)) {
+    if (rc != WF_OK || k % WF_TLUT_PASS != 0 || (format != WF_I2_S && k % WF_QK != 0) || t0 < 0) {
         return rc != WF_OK ? rc : WF_ERR_ARG;
     }
     if (row_start == row_end) {
         return WF_OK;
     }
 #if WF_HAVE_LUT
-    return wf_tlut_matmul_avx512(format, index, wscale, m, k, tensor_scale, q, scale, sum, n, y + y_offset,
+    const int64_t per_token = format == WF_I2_S ? 1 : k / WF_QK;  /* scales (and sums): per token, or per block */
+    return wf_tlut_matmul_avx512(format, index, wscale, m, k, tensor_scale, q + (int64_t) t0 * k,
+                                 scale + t0 * per_token, sum + t0 * per_token, n, y + y_offset + (int64_t) t0 * m,
                                  row_start, row_end);
 #else
     (void) index; (void) wscale; (void) tensor_scale; (void) q; (void) scale; (void) sum; (void) y; (void) y_offset;

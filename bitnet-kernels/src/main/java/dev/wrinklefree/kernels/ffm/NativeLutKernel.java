@@ -289,17 +289,16 @@ final class NativeLutKernel implements TernaryKernel {
         int k = w.cols();
         int step = (int) Math.min(Integer.MAX_VALUE, Math.max(64, TLUT_MAX_MACS_PER_CALL / ((long) TLUT_TILE * k)));
         int format = w.format().ordinal();
-        MemorySegment q = HeapSegments.of(x.quants()).asSlice((long) t0 * k);
-        MemorySegment sc = tokenSlice(HeapSegments.of(x.scales()), x, t0);
-        MemorySegment su = tokenSlice(HeapSegments.of(x.sums()), x, t0);
+        MemorySegment q = HeapSegments.of(x.quants());  // whole arrays: C offsets them to token t0
+        MemorySegment sc = HeapSegments.of(x.scales());
+        MemorySegment su = HeapSegments.of(x.sums());
         MemorySegment out = HeapSegments.of(y);
-        long yAt = yOffset + (long) t0 * w.rows();
         for (int r = rowStart; r < rowEnd; ) {
             int end = (int) Math.min(rowEnd, (long) r + step);
             int rc;
             try {
                 rc = (int) TlutDowncall.MATMUL.invokeExact(format, b.index(), b.scales(), w.rows(), k, w.tensorScale(),
-                        q, sc, su, TLUT_TILE, out, yAt, r, end);
+                        q, sc, su, t0, TLUT_TILE, out, (long) yOffset, r, end);
             } catch (Throwable e) {
                 throw NativeLibrary.rethrow(e);
             }

@@ -224,12 +224,12 @@ final class TokenLutKernel implements TernaryKernel {
             boolean wideRuns = !containsMinus128(x.quants(), t0 * k, tn * k);
             int widenEvery = wideRuns ? 2 * PASSES_PER_WIDEN : PASSES_PER_WIDEN;
             boolean direct = tq && wideRuns; // TQ blocks straight from the 16-bit sums, no 32-bit stage
-            sc.acc16.asSlice(0, (long) count * 2 * L).fill((byte) 0);
+            clear(sc.acc16, (long) count * 2 * L);
             if (!direct) {
-                sc.acc32.asSlice(0, (long) count * 4 * L).fill((byte) 0);
+                clear(sc.acc32, (long) count * 4 * L);
             }
             if (tq) {
-                sc.facc.asSlice(0, (long) count * 4 * L).fill((byte) 0);
+                clear(sc.facc, (long) count * 4 * L);
             }
             float[] dx = sc.dx;
             for (int b = 0; b < blocks; b++) {
@@ -282,6 +282,14 @@ final class TokenLutKernel implements TernaryKernel {
         }
     }
 
+    /** Zeroes the first {@code bytes} (a multiple of the vector size) of {@code s}: unlike a slice's fill, allocates nothing. */
+    private static void clear(MemorySegment s, long bytes) {
+        ShortVector zero = ShortVector.zero(S);
+        for (long o = 0; o < bytes; o += ENTRY_BYTES) {
+            zero.intoMemorySegment(s, o, LE);
+        }
+    }
+
     /** Whether {@code q[from, from + len)} holds -128. */
     private static boolean containsMinus128(byte[] q, int from, int len) {
         VectorSpecies<Byte> b = VectorWidth.BYTE;
@@ -331,11 +339,11 @@ final class TokenLutKernel implements TernaryKernel {
 
     /** One pass over {@code count} rows: 16-bit accumulators += the rows' 8 table entries (the hot loop). */
     private static void pass(MemorySegment index, long idx, int count, MemorySegment tab, MemorySegment acc16) {
-        MemorySegment rows = index.asSlice(idx, 16L * count);
-        for (int i = 0; i < count; i++) {
-            long o = (long) i * ENTRY_BYTES;
-            long v = rows.get(INDEX, 16L * i);
-            long u = rows.get(INDEX, 16L * i + 8);
+        long end = idx + 16L * count;
+        long o = 0;
+        for (long at = idx; at < end; at += 16, o += ENTRY_BYTES) {
+            long v = index.get(INDEX, at);
+            long u = index.get(INDEX, at + 8);
             ShortVector a = ShortVector.fromMemorySegment(S, acc16, o, LE)
                     .add(ShortVector.fromMemorySegment(S, tab, v & 0xFFFF, LE))
                     .add(ShortVector.fromMemorySegment(S, tab, (v >>> 16) & 0xFFFF, LE))
