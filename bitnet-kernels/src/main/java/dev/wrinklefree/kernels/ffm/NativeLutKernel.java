@@ -1,5 +1,6 @@
 package dev.wrinklefree.kernels.ffm;
 
+import dev.wrinklefree.kernels.OnFirstUse;
 import dev.wrinklefree.kernels.PreparedWeights;
 import dev.wrinklefree.kernels.QuantizedActivations;
 import dev.wrinklefree.kernels.TernaryFormat;
@@ -62,6 +63,11 @@ final class NativeLutKernel implements TernaryKernel {
      */
     static final long TLUT_MAX_MACS_PER_CALL = 2 * NativeKernel.MAX_MACS_PER_CALL;
 
+    /** Tokens of a call of {@code n} that go to the token-table kernel: whole tiles, from {@link #TLUT_MIN_TOKENS} on. */
+    static int tiledTokens(int n) {
+        return n >= TLUT_MIN_TOKENS ? n / TLUT_TILE * TLUT_TILE : 0;
+    }
+
     /** Static finals, so the JIT inlines the downcall stubs and the per-call heap segments are scalar-replaced. */
     private static final class Downcall {
         static final MethodHandle MATMUL = NativeLibrary.loaded().lut().matmul().get();
@@ -109,11 +115,13 @@ final class NativeLutKernel implements TernaryKernel {
     static final class LutWeights implements PreparedWeights {
         final TernaryMatrix matrix;
         final MemorySegment lut;
-        private volatile TokenTables.Packed batched;
+        /** The token-table layout, built on first use. */
+        final OnFirstUse<TokenTables.Packed> batched;
 
         LutWeights(TernaryMatrix matrix, MemorySegment lut) {
             this.matrix = matrix;
             this.lut = lut;
+            this.batched = new OnFirstUse<>(() -> TokenTables.pack(matrix, 64, Arena.ofAuto()));
         }
 
         @Override
@@ -121,25 +129,10 @@ final class NativeLutKernel implements TernaryKernel {
             return matrix;
         }
 
-        /** The token-table layout, built on first use (once, whichever thread asks first). */
-        TokenTables.Packed batched() {
-            TokenTables.Packed b = batched;
-            if (b == null) {
-                synchronized (this) {
-                    b = batched;
-                    if (b == null) {
-                        b = TokenTables.pack(matrix, 64, Arena.ofAuto());
-                        batched = b;
-                    }
-                }
-            }
-            return b;
-        }
-
         /** The LUT layout, plus the token-table layout once it has been built. */
         @Override
         public long extraBytes() {
-            TokenTables.Packed b = batched;
+            TokenTables.Packed b = batched.ifBuilt();
             return lut.byteSize() + (b == null ? 0 : b.bytes());
         }
 
@@ -149,8 +142,8 @@ final class NativeLutKernel implements TernaryKernel {
          */
         @Override
         public long bytesPerCall(int tokens) {
-            int tiled = tokens >= TLUT_MIN_TOKENS ? tokens / TLUT_TILE * TLUT_TILE : 0;
-            return (tiled > 0 ? batched().bytes() : 0) + (tiled < tokens ? lut.byteSize() : 0);
+            int tiled = tiledTokens(tokens);
+            return (tiled > 0 ? batched.get().bytes() : 0) + (tiled < tokens ? lut.byteSize() : 0);
         }
 
         @Override
@@ -226,9 +219,9 @@ final class NativeLutKernel implements TernaryKernel {
                     + pw.matrix() + " as " + pw.getClass().getSimpleName());
         }
         TernaryKernel.checkArguments(pw, x, y, yOffset, rowStart, rowEnd);
-        int tiled = x.rows() >= TLUT_MIN_TOKENS ? x.rows() / TLUT_TILE * TLUT_TILE : 0;
+        int tiled = tiledTokens(x.rows());
         for (int t0 = 0; t0 < tiled; t0 += TLUT_TILE) {
-            tokenTables(lw.batched(), x, t0, y, yOffset, rowStart, rowEnd);
+            tokenTables(lw.batched.get(), x, t0, y, yOffset, rowStart, rowEnd);
         }
         if (tiled < x.rows()) {
             vpermw(lw, x, tiled, y, yOffset, rowStart, rowEnd);

@@ -1,5 +1,6 @@
 package dev.wrinklefree.kernels.vector;
 
+import dev.wrinklefree.kernels.OnFirstUse;
 import dev.wrinklefree.kernels.PreparedWeights;
 import dev.wrinklefree.kernels.QuantizedActivations;
 import dev.wrinklefree.kernels.TernaryFormat;
@@ -50,26 +51,11 @@ final class DispatchKernel implements TernaryKernel {
     /** Both layouts: the decode strategy's, built now, and {@code tlut}'s, built on the first batch. */
     static final class Prepared implements PreparedWeights {
         final PreparedWeights single;
-        private final TokenLutKernel tlut;
-        private volatile PreparedWeights batched;
+        final OnFirstUse<PreparedWeights> batched;
 
         Prepared(PreparedWeights single, TokenLutKernel tlut) {
             this.single = single;
-            this.tlut = tlut;
-        }
-
-        PreparedWeights batched() {
-            PreparedWeights b = batched;
-            if (b == null) {
-                synchronized (this) { // the threads of one parallel matmul all ask at once: build it once
-                    b = batched;
-                    if (b == null) {
-                        b = tlut.prepare(single.matrix());
-                        batched = b;
-                    }
-                }
-            }
-            return b;
+            this.batched = new OnFirstUse<>(() -> tlut.prepare(single.matrix()));
         }
 
         @Override
@@ -80,13 +66,13 @@ final class DispatchKernel implements TernaryKernel {
         /** The batch layout's bytes from {@link TokenLutKernel#MIN_TOKENS} tokens on (building it), else the decode layout's. */
         @Override
         public long bytesPerCall(int tokens) {
-            return tokens >= TokenLutKernel.MIN_TOKENS ? batched().bytesPerCall(tokens) : single.bytesPerCall(tokens);
+            return tokens >= TokenLutKernel.MIN_TOKENS ? batched.get().bytesPerCall(tokens) : single.bytesPerCall(tokens);
         }
 
         /** The decode layout's bytes, plus the batch layout's once it has been built. */
         @Override
         public long extraBytes() {
-            PreparedWeights b = batched;
+            PreparedWeights b = batched.ifBuilt();
             return single.extraBytes() + (b == null ? 0 : b.extraBytes());
         }
     }
@@ -100,7 +86,7 @@ final class DispatchKernel implements TernaryKernel {
     public void matmul(PreparedWeights w, QuantizedActivations x, float[] y, int yOffset, int rowStart, int rowEnd) {
         Prepared p = requirePrepared(w, Prepared.class);
         if (x.rows() >= TokenLutKernel.MIN_TOKENS) {
-            tlut.matmul(p.batched(), x, y, yOffset, rowStart, rowEnd);
+            tlut.matmul(p.batched.get(), x, y, yOffset, rowStart, rowEnd);
         } else {
             strategy(w.matrix().format()).matmul(p.single, x, y, yOffset, rowStart, rowEnd);
         }

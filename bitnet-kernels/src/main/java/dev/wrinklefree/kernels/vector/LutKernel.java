@@ -244,13 +244,22 @@ final class LutKernel implements TernaryKernel {
         }
     }
 
+    /**
+     * Refuses I2_S with K above {@link #MAX_I2S_COLS}: kernels that sum the exact row integer in a float.
+     *
+     * @throws IllegalArgumentException naming the kernel and the matrix
+     */
+    static void requireI2sCols(TernaryKernel kernel, TernaryMatrix m) {
+        if (m.format() == TernaryFormat.I2_S && m.cols() > MAX_I2S_COLS) {
+            throw new IllegalArgumentException(kernel.name() + ": " + m + " has K=" + m.cols()
+                    + "; I2_S supports K up to " + MAX_I2S_COLS);
+        }
+    }
+
     @Override
     public PreparedWeights prepare(TernaryMatrix m) {
         boolean i2s = m.format() == TernaryFormat.I2_S;
-        if (i2s && m.cols() > MAX_I2S_COLS) {
-            throw new IllegalArgumentException(name() + ": " + m + " has K=" + m.cols() + "; I2_S supports K up to "
-                    + MAX_I2S_COLS);
-        }
+        requireI2sCols(this, m);
         Geometry geo = m.cols() % 256 == 0 ? SEG256 : SEG128;
         int segs = m.cols() / geo.segLen;
         int groups = (m.rows() + L - 1) / L;

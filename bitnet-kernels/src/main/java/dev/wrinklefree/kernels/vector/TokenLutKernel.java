@@ -77,8 +77,6 @@ final class TokenLutKernel implements TernaryKernel {
      * tokens 21 against 16.
      */
     static final int MIN_TOKENS = L >= 32 ? L / 2 : L / 4;
-    /** Above this K the exact I2_S integer (at most 128*K) no longer fits a float's 24-bit mantissa. */
-    static final int MAX_I2S_COLS = LutKernel.MAX_I2S_COLS;
 
     /** Activations transposed per tile: {@code [tile][k][lane]}, lanes past the last token zero. */
     static final ActivationCache.Layout TRANSPOSED = new ActivationCache.Layout() {
@@ -188,14 +186,11 @@ final class TokenLutKernel implements TernaryKernel {
     }
 
     /**
-     * @throws IllegalArgumentException for I2_S with K above {@link #MAX_I2S_COLS}, or a matrix holding code 3
+     * @throws IllegalArgumentException for I2_S with K above {@link LutKernel#MAX_I2S_COLS}, or a matrix holding code 3
      */
     @Override
     public PreparedWeights prepare(TernaryMatrix w) {
-        if (w.format() == TernaryFormat.I2_S && w.cols() > MAX_I2S_COLS) {
-            throw new IllegalArgumentException(name() + ": " + w + " has K=" + w.cols() + "; I2_S supports K up to "
-                    + MAX_I2S_COLS);
-        }
+        LutKernel.requireI2sCols(this, w);
         return new Prepared(TokenTables.pack(w, ENTRY_BYTES, Arena.ofAuto()));
     }
 

@@ -251,8 +251,8 @@ class NativeLutKernelTest {
             int n = NativeLutKernel.TLUT_MIN_TOKENS;
             QuantizedActivations x = unitActivations(f.activationFormat(), randomInt8(rnd, n * k), n, k);
             assertBitIdentical(run(ORACLE, w, x, 0, m), run(kernel, w, x, 0, m), f + " N=" + n);
-            var b = lw.batched();
-            assertSame(b, lw.batched(), "built once");
+            var b = lw.batched.get();
+            assertSame(b, lw.batched.get(), "built once");
             assertEquals(lutOnly + b.bytes(), lw.extraBytes());
             assertEquals((long) m * k / 2 + (f == TernaryFormat.I2_S ? 0 : (long) m * (k / 256) * 4), b.bytes());
             assertEquals(b.bytes(), lw.bytesPerCall(n));

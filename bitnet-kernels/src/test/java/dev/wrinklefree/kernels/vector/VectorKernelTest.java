@@ -138,10 +138,10 @@ class VectorKernelTest {
             acts[t] = KernelFixtures.randomInt8(rnd, k);
         }
         kernel.matmul(p, KernelFixtures.rawActivations(TernaryFormat.TQ2_0, acts, k), new float[m * acts.length]);
-        PreparedWeights batched = p.batched();
+        PreparedWeights batched = p.batched.get();
         assertEquals(decodeOnly + batched.extraBytes(), p.extraBytes());
         kernel.matmul(p, KernelFixtures.rawActivations(TernaryFormat.TQ2_0, acts, k), new float[m * acts.length]);
-        assertTrue(batched == p.batched(), "the batch layout is built once");
+        assertTrue(batched == p.batched.get(), "the batch layout is built once");
     }
 
     @ParameterizedTest
