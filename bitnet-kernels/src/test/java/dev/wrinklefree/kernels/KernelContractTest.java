@@ -329,6 +329,57 @@ class KernelContractTest {
         }
     }
 
+    /**
+     * Code 3 (two set bits) in a TQ2_0 or I2_S weight is a weight of +2 in ggml's and bitnet.cpp's arithmetic.
+     * The standard quantizers never write it, but a file from elsewhere may hold it. A backend's default kernel
+     * must compute it as the oracle does; a strategy variant may refuse such a matrix instead, in
+     * {@code prepare}, naming code 3 (never compute a wrong result).
+     */
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void codeThreeIsComputedOrRefusedNeverMisread(String name) {
+        TernaryKernel kernel = kernel(name);
+        SplittableRandom rnd = new SplittableRandom(name.hashCode() + 3);
+        for (TernaryFormat f : new TernaryFormat[] {TernaryFormat.TQ2_0, TernaryFormat.I2_S}) {
+            if (!kernel.supports(f)) {
+                continue;
+            }
+            int m = 37;
+            int k = 512;
+            TernaryMatrix clean = KernelFixtures.unitScaled(f, KernelFixtures.randomTernary(rnd, m * k, 30), m, k);
+            byte[] data = clean.data().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+            // Both formats keep 4 codes per byte in the first 64 bytes of every 66-byte TQ2_0 block, and in the
+            // K/4 bytes of an I2_S row: setting a byte to 0xFF makes 4 weights code 3.
+            for (int r = 0; r < m; r += 2) {
+                long row = r * clean.rowBytes();
+                data[(int) (row + rnd.nextInt(64))] = (byte) 0xFF;
+                data[(int) (row + (f == TernaryFormat.TQ2_0 ? 66 : 64) + rnd.nextInt(32))] = (byte) 0xFF;
+            }
+            TernaryMatrix w = TernaryMatrix.of(f, m, k, data);
+            PreparedWeights pw;
+            try {
+                pw = kernel.prepare(w);
+            } catch (IllegalArgumentException e) {
+                assertTrue(kernel.name().contains(":"), kernel.name() + " is a backend's default kernel and refused code 3: "
+                        + e.getMessage());
+                assertTrue(e.getMessage().contains("code 3"), e.getMessage());
+                continue;
+            }
+            for (int n : new int[] {1, 40}) {
+                byte[][] acts = new byte[n][];
+                for (int t = 0; t < n; t++) {
+                    acts[t] = KernelFixtures.randomInt8(rnd, k);
+                }
+                QuantizedActivations x = KernelFixtures.rawActivations(f, acts, k);
+                float[] expected = new float[m * n];
+                ORACLE.matmul(w, x, expected);
+                float[] actual = new float[m * n];
+                kernel.matmul(pw, x, actual);
+                assertArrayEquals(expected, actual, kernel.name() + " " + f + " N=" + n + " with code-3 weights");
+            }
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("kernels")
     void badArgumentsNameWhatWasExpected(String name) {

@@ -4,6 +4,7 @@ import dev.wrinklefree.kernels.TernaryFormat;
 import dev.wrinklefree.kernels.TernaryMatrix;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Objects;
 
 /**
@@ -77,6 +78,61 @@ public final class TernaryCodec {
             case TQ1_0 -> Tq1_0.decodeCodes(d, off, m.cols(), codes, 0);
             case I2_S -> I2s.decodeCodes(d, off, m.cols(), codes, 0);
         }
+    }
+
+    /**
+     * The first row holding code 3, or -1 if none does. Code 3 (both bits of a TQ2_0 or I2_S weight set) is a
+     * weight of +2 in ggml's and bitnet.cpp's arithmetic ({@code code - 1}); the standard quantizers never write
+     * it, but a file from elsewhere may hold it, and layouts built for ternary weights cannot express it. TQ1_0
+     * (base 3) cannot hold it. Reads the packed bytes eight at a time, not the decoded codes: a 2560x2560 matrix
+     * takes well under a millisecond.
+     */
+    public static int firstRowWithCodeThree(TernaryMatrix m) {
+        if (m.format() == TernaryFormat.TQ1_0) {
+            return -1;
+        }
+        MemorySegment d = m.data();
+        ValueLayout.OfLong u64 = ValueLayout.JAVA_LONG_UNALIGNED;
+        // Code bytes per stretch: a TQ2_0 block's 64 qs bytes (its fp16 scale follows), or a whole I2_S row.
+        boolean tq = m.format() == TernaryFormat.TQ2_0;
+        long stretch = tq ? Tq2_0.QS_BYTES : m.rowBytes();
+        long stride = tq ? Tq2_0.BLOCK_BYTES : m.rowBytes();
+        long perRow = m.rowBytes() / stride;
+        for (int r = 0; r < m.rows(); r++) {
+            for (long b = 0; b < perRow; b++) {
+                long at = r * m.rowBytes() + b * stride;
+                long bits = 0;
+                for (long o = 0; o < stretch; o += 8) {
+                    long v = d.get(u64, at + o);
+                    bits |= v & (v >>> 1) & 0x5555_5555_5555_5555L; // a 2-bit field with both bits set
+                }
+                if (bits != 0) {
+                    return r;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Refuses a matrix holding code 3 (see {@link #firstRowWithCodeThree}) for a layout that has ternary weights only.
+     *
+     * @param layout names the layout in the message
+     * @throws IllegalArgumentException naming the matrix, the first such row and its first such column
+     */
+    public static void requireTernaryCodes(TernaryMatrix m, String layout) {
+        int r = firstRowWithCodeThree(m);
+        if (r < 0) {
+            return;
+        }
+        byte[] codes = new byte[m.cols()];
+        decodeRowCodes(m, r, codes);
+        int k = 0;
+        while (k < codes.length && codes[k] != 3) {
+            k++;
+        }
+        throw new IllegalArgumentException(m + ": row " + r + " holds code 3 (a weight of +2) at K " + k + "; " + layout
+                + " has ternary weights only (-1, 0, +1)");
     }
 
     /** Scale of 256-block {@code block} of row {@code row} (TQ), or the tensor scale (I2_S). */

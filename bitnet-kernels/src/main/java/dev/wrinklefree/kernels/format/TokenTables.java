@@ -90,6 +90,7 @@ public final class TokenTables {
         if (entryBytes < 2 || entryBytes > 64 || Integer.bitCount(entryBytes) != 1) {
             throw new IllegalArgumentException("entryBytes must be a power of two in [2, 64], got " + entryBytes);
         }
+        TernaryCodec.requireTernaryCodes(w, "the token-table layout");
         int m = w.rows();
         int k = w.cols();
         int passes = k / PASS;
@@ -110,10 +111,6 @@ public final class TokenTables {
                         int c1 = codes[c + 1];
                         int c2 = codes[c + 2];
                         int c3 = codes[c + 3];
-                        if (c0 == 3 || c1 == 3 || c2 == 3 || c3 == 3) {
-                            throw new IllegalArgumentException(w + ": row " + r + " holds code 3 (a weight of +2) at K "
-                                    + c + ".." + (c + 3) + "; the token-table layout has ternary weights only");
-                        }
                         int e = 27 * c0 + 9 * c1 + 3 * c2 + c3;
                         v |= (long) ((j * ENTRIES + e) * entryBytes) << (16 * f);
                     }

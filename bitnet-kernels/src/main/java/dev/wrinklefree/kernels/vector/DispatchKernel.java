@@ -6,6 +6,7 @@ import dev.wrinklefree.kernels.QuantizedActivations;
 import dev.wrinklefree.kernels.TernaryFormat;
 import dev.wrinklefree.kernels.TernaryKernel;
 import dev.wrinklefree.kernels.TernaryMatrix;
+import dev.wrinklefree.kernels.format.TernaryCodec;
 
 /**
  * The default Vector API kernel ({@code vector}): per format and batch size, the strategy that measured fastest.
@@ -19,6 +20,9 @@ import dev.wrinklefree.kernels.TernaryMatrix;
  * tokens it does about twice the multiply-accumulates per second of {@code lut} at 512 bits (205-230 against
  * 92 G/s, 2560x2560, one thread) and 7x those of {@code lut} or {@code swar} at 256 bits. Its layout (4 bits
  * per weight) is built on the first such call, so a decode-only user never pays for it.
+ *
+ * <p>A matrix holding code 3 (a +2 weight, {@link TernaryCodec#firstRowWithCodeThree}), which neither table
+ * layout can express, runs on {@code swar} at every batch size: slower, but the oracle's result.
  */
 final class DispatchKernel implements TernaryKernel {
     private final LutKernel lut = new LutKernel();
@@ -48,14 +52,22 @@ final class DispatchKernel implements TernaryKernel {
         return lut.rowAlignment();
     }
 
-    /** Both layouts: the decode strategy's, built now, and {@code tlut}'s, built on the first batch. */
+    /**
+     * Both layouts: the decode strategy's ({@code single}, built now) and the batch strategy's ({@code batched},
+     * {@code tlut}'s built on the first batch).
+     */
     static final class Prepared implements PreparedWeights {
+        final TernaryKernel singleKernel;
         final PreparedWeights single;
+        final TernaryKernel batchKernel;
         final OnFirstUse<PreparedWeights> batched;
 
-        Prepared(PreparedWeights single, TokenLutKernel tlut) {
+        Prepared(TernaryKernel singleKernel, PreparedWeights single, TernaryKernel batchKernel) {
+            this.singleKernel = singleKernel;
             this.single = single;
-            this.batched = new OnFirstUse<>(() -> tlut.prepare(single.matrix()));
+            this.batchKernel = batchKernel;
+            this.batched = batchKernel == singleKernel ? new OnFirstUse<>(() -> single)
+                    : new OnFirstUse<>(() -> batchKernel.prepare(single.matrix()));
         }
 
         @Override
@@ -69,26 +81,30 @@ final class DispatchKernel implements TernaryKernel {
             return tokens >= TokenLutKernel.MIN_TOKENS ? batched.get().bytesPerCall(tokens) : single.bytesPerCall(tokens);
         }
 
-        /** The decode layout's bytes, plus the batch layout's once it has been built. */
+        /** The decode layout's bytes, plus the batch layout's once it has been built (if it is another). */
         @Override
         public long extraBytes() {
             PreparedWeights b = batched.ifBuilt();
-            return single.extraBytes() + (b == null ? 0 : b.extraBytes());
+            return single.extraBytes() + (b == null || b == single ? 0 : b.extraBytes());
         }
     }
 
     @Override
     public PreparedWeights prepare(TernaryMatrix w) {
-        return new Prepared(strategy(w.format()).prepare(w), tlut);
+        if (TernaryCodec.firstRowWithCodeThree(w) >= 0) {
+            return new Prepared(swar, swar.prepare(w), swar);
+        }
+        TernaryKernel single = strategy(w.format());
+        return new Prepared(single, single.prepare(w), tlut);
     }
 
     @Override
     public void matmul(PreparedWeights w, QuantizedActivations x, float[] y, int yOffset, int rowStart, int rowEnd) {
         Prepared p = requirePrepared(w, Prepared.class);
         if (x.rows() >= TokenLutKernel.MIN_TOKENS) {
-            tlut.matmul(p.batched.get(), x, y, yOffset, rowStart, rowEnd);
+            p.batchKernel.matmul(p.batched.get(), x, y, yOffset, rowStart, rowEnd);
         } else {
-            strategy(w.matrix().format()).matmul(p.single, x, y, yOffset, rowStart, rowEnd);
+            p.singleKernel.matmul(p.single, x, y, yOffset, rowStart, rowEnd);
         }
     }
 }

@@ -260,6 +260,7 @@ final class LutKernel implements TernaryKernel {
     public PreparedWeights prepare(TernaryMatrix m) {
         boolean i2s = m.format() == TernaryFormat.I2_S;
         requireI2sCols(this, m);
+        TernaryCodec.requireTernaryCodes(m, name() + "'s base-3 layout"); // code 3 would index past the 27 entries
         Geometry geo = m.cols() % 256 == 0 ? SEG256 : SEG128;
         int segs = m.cols() / geo.segLen;
         int groups = (m.rows() + L - 1) / L;

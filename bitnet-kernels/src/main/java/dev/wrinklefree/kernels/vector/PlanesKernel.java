@@ -99,6 +99,7 @@ final class PlanesKernel implements TernaryKernel {
 
     @Override
     public PreparedWeights prepare(TernaryMatrix m) {
+        TernaryCodec.requireTernaryCodes(m, name() + "'s two bit planes");
         int words = m.cols() / 64;
         MemorySegment planes = Arena.ofAuto().allocate((long) m.rows() * words * 16, 64);
         byte[] codes = new byte[m.cols()];
