@@ -135,6 +135,39 @@ public final class QuantizedActivations {
         return this;
     }
 
+    /**
+     * Copies rows {@code [from, from + n)} of {@code src} (quants, scales and sums) into rows {@code 0..n-1} of this
+     * batch, which then holds {@code n} rows: a kernel can hand part of a batch to another kernel.
+     *
+     * @throws IllegalArgumentException if the formats or K differ, the rows are not all in {@code src}, or
+     *                                  {@code n} exceeds this batch's capacity
+     */
+    public QuantizedActivations copyRows(QuantizedActivations src, int from, int n) {
+        Objects.requireNonNull(src, "src");
+        if (src.format != format || src.cols != cols) {
+            throw new IllegalArgumentException("cannot copy " + src.format + " rows of K=" + src.cols + " into " + format
+                    + " rows of K=" + cols);
+        }
+        if (from < 0 || n < 1 || (long) from + n > src.rows) {
+            throw new IllegalArgumentException("rows [" + from + ", " + ((long) from + n) + ") must lie within the "
+                    + src.rows + " rows of the source");
+        }
+        checkRowCount(n);
+        System.arraycopy(src.quants, from * cols, quants, 0, n * cols);
+        if (format == ActivationFormat.Q8_K) {
+            int blocks = cols / QK_K;
+            System.arraycopy(src.scales, from * blocks, scales, 0, n * blocks);
+            System.arraycopy(src.sums, from * blocks, sums, 0, n * blocks);
+            System.arraycopy(src.bsums, from * (cols / 16), bsums, 0, n * (cols / 16));
+        } else {
+            System.arraycopy(src.scales, from, scales, 0, n);
+            System.arraycopy(src.sums, from, sums, 0, n);
+        }
+        this.rows = n;
+        this.version++;
+        return this;
+    }
+
     /** Sets the number of valid rows without changing data (for reuse with fewer rows). */
     public QuantizedActivations rows(int n) {
         checkRowCount(n);

@@ -19,7 +19,10 @@ import dev.wrinklefree.kernels.format.TernaryCodec;
  * <p>From {@link TokenLutKernel#MIN_TOKENS} tokens on (prefill), {@code tlut} puts tokens in the lanes. At 32
  * tokens it does about twice the multiply-accumulates per second of {@code lut} at 512 bits (205-230 against
  * 92 G/s, 2560x2560, one thread) and 7x those of {@code lut} or {@code swar} at 256 bits. Its layout (4 bits
- * per weight) is built on the first such call, so a decode-only user never pays for it.
+ * per weight) is built on the first such call, so a decode-only user never pays for it. A batch goes to
+ * {@code tlut} in whole tiles of {@link TokenLutKernel#L} tokens; tokens left over go to the decode strategy when
+ * they are fewer than {@code MIN_TOKENS} (the same break-even: a tile that full is slower than {@code lut}), else
+ * into one more, partly filled, tile.
  *
  * <p>A matrix holding code 3 (a +2 weight, {@link TernaryCodec#firstRowWithCodeThree}), which neither table
  * layout can express, runs on {@code swar} at every batch size: slower, but the oracle's result.
@@ -75,10 +78,11 @@ final class DispatchKernel implements TernaryKernel {
             return single.matrix();
         }
 
-        /** The batch layout's bytes from {@link TokenLutKernel#MIN_TOKENS} tokens on (building it), else the decode layout's. */
+        /** The bytes of the layouts a call of {@code tokens} reads (building the batch layout if it needs it). */
         @Override
         public long bytesPerCall(int tokens) {
-            return tokens >= TokenLutKernel.MIN_TOKENS ? batched.get().bytesPerCall(tokens) : single.bytesPerCall(tokens);
+            int tiled = batchKernel == singleKernel ? 0 : tiledTokens(tokens);
+            return (tiled > 0 ? batched.get().bytesPerCall(tiled) : 0) + (tiled < tokens ? single.bytesPerCall(tokens - tiled) : 0);
         }
 
         /** The decode layout's bytes, plus the batch layout's once it has been built (if it is another). */
@@ -98,13 +102,55 @@ final class DispatchKernel implements TernaryKernel {
         return new Prepared(single, single.prepare(w), tlut);
     }
 
+    /**
+     * Tokens of a batch of {@code n} that {@code tlut} computes: whole tiles, plus the rest when it is at least
+     * {@link TokenLutKernel#MIN_TOKENS} (0 below that).
+     */
+    static int tiledTokens(int n) {
+        int rest = n % TokenLutKernel.L;
+        return rest >= TokenLutKernel.MIN_TOKENS ? n : n - rest;
+    }
+
     @Override
     public void matmul(PreparedWeights w, QuantizedActivations x, float[] y, int yOffset, int rowStart, int rowEnd) {
         Prepared p = requirePrepared(w, Prepared.class);
-        if (x.rows() >= TokenLutKernel.MIN_TOKENS) {
-            p.batchKernel.matmul(p.batched.get(), x, y, yOffset, rowStart, rowEnd);
-        } else {
+        int n = x.rows();
+        int tiled = p.batchKernel == p.singleKernel ? 0 : tiledTokens(n);
+        if (tiled == 0) {
             p.singleKernel.matmul(p.single, x, y, yOffset, rowStart, rowEnd);
+            return;
+        }
+        tlut.matmulTokens(p.batched.get(), x, tiled, y, yOffset, rowStart, rowEnd);
+        if (tiled < n) {
+            p.singleKernel.matmul(p.single, REST.get().of(x, tiled), y, yOffset + tiled * w.matrix().rows(), rowStart, rowEnd);
+        }
+    }
+
+    /**
+     * This thread's copy of the tokens a batch leaves over its whole tiles, for the decode strategy. It is copied
+     * again only when the batch changes, so matmuls that share an input (q, k, v) also share the decode strategy's
+     * tables of it (cached on the copy's identity and version).
+     */
+    private static final ThreadLocal<Rest> REST = ThreadLocal.withInitial(Rest::new);
+
+    private static final class Rest {
+        private QuantizedActivations copy;
+        private QuantizedActivations source;
+        private long version;
+        private int from;
+
+        QuantizedActivations of(QuantizedActivations x, int from) {
+            int n = x.rows() - from;
+            if (source != x || version != x.version() || this.from != from || copy.rows() != n) {
+                if (copy == null || copy.format() != x.format() || copy.cols() != x.cols() || copy.capacity() < n) {
+                    copy = QuantizedActivations.allocate(x.format(), x.cols(), TokenLutKernel.L);
+                }
+                copy.copyRows(x, from, n);
+                source = x;
+                version = x.version();
+                this.from = from;
+            }
+            return copy;
         }
     }
 }

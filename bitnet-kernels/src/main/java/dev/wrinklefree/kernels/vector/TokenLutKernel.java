@@ -196,12 +196,19 @@ final class TokenLutKernel implements TernaryKernel {
 
     @Override
     public void matmul(PreparedWeights pw, QuantizedActivations x, float[] y, int yOffset, int rowStart, int rowEnd) {
+        matmulTokens(pw, x, x.rows(), y, yOffset, rowStart, rowEnd);
+    }
+
+    /** As {@link #matmul}, for the first {@code n} tokens of {@code x} only (1 to {@code x.rows()}). */
+    void matmulTokens(PreparedWeights pw, QuantizedActivations x, int n, float[] y, int yOffset, int rowStart, int rowEnd) {
         TernaryKernel.checkArguments(pw, x, y, yOffset, rowStart, rowEnd);
         TokenTables.Packed w = requirePrepared(pw, Prepared.class).layout;
+        if (n < 1 || n > x.rows()) {
+            throw new IllegalArgumentException("tokens must be in [1, " + x.rows() + "], got " + n);
+        }
         if (rowStart == rowEnd) {
             return;
         }
-        int n = x.rows();
         int k = x.cols();
         int m = w.matrix().rows();
         int count = rowEnd - rowStart;

@@ -144,6 +144,52 @@ class VectorKernelTest {
         assertTrue(batched == p.batched.get(), "the batch layout is built once");
     }
 
+    /** Whole tiles go to tlut; a rest below MIN_TOKENS to the decode strategy, a larger one into a last tile. */
+    @Test
+    void theDefaultSplitsABatchIntoWholeTilesAndARest() {
+        int l = TokenLutKernel.L;
+        int min = TokenLutKernel.MIN_TOKENS;
+        assertEquals(0, DispatchKernel.tiledTokens(min - 1));
+        assertEquals(min, DispatchKernel.tiledTokens(min));
+        assertEquals(l, DispatchKernel.tiledTokens(l + min - 1));
+        assertEquals(l + min, DispatchKernel.tiledTokens(l + min));
+        assertEquals(4 * l, DispatchKernel.tiledTokens(4 * l));
+        assertEquals(4 * l, DispatchKernel.tiledTokens(4 * l + 1));
+    }
+
+    /**
+     * A batch with a rest, computed again after its tokens change (same object, new version) and with another
+     * batch of the same size: the rest's copy must follow the input, never serve a stale one.
+     */
+    @ParameterizedTest
+    @EnumSource(value = TernaryFormat.class, names = {"TQ2_0", "I2_S"})
+    void theRestOfABatchFollowsItsInput(TernaryFormat f) {
+        SplittableRandom rnd = new SplittableRandom(23 + f.ordinal());
+        int m = 33;
+        int k = 512;
+        int n = TokenLutKernel.L + Math.max(1, TokenLutKernel.MIN_TOKENS - 3);
+        TernaryKernel kernel = PROVIDER.create();
+        TernaryKernel oracle = new ScalarKernel();
+        TernaryMatrix w = KernelFixtures.unitScaled(f, KernelFixtures.randomTernary(rnd, m * k, 30), m, k);
+        PreparedWeights p = kernel.prepare(w);
+        QuantizedActivations x = QuantizedActivations.allocate(f, k, n);
+        QuantizedActivations other = QuantizedActivations.allocate(f, k, n);
+        for (int round = 0; round < 3; round++) {
+            for (QuantizedActivations a : new QuantizedActivations[] {x, other}) {
+                for (int t = 0; t < n; t++) {
+                    a.setRow(t, KernelFixtures.randomInt8(rnd, k), 1f);
+                }
+                float[] expected = new float[m * n];
+                oracle.matmul(w, a, expected);
+                float[] actual = new float[m * n];
+                kernel.matmul(p, a, actual);
+                assertArrayEquals(expected, actual, f + " round " + round);
+                kernel.matmul(p, a, actual); // again, unchanged: the cached copy
+                assertArrayEquals(expected, actual, f + " round " + round + ", second call");
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(TernaryFormat.class)
     void planesRoundTrip(TernaryFormat f) {
