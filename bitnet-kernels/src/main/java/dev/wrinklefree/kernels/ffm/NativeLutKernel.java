@@ -233,13 +233,13 @@ final class NativeLutKernel implements TernaryKernel {
         TernaryMatrix w = lw.matrix;
         int n = x.rows() - from;
         int k = w.cols();
-        short[] tables = Tables.of(x, from);
+        Tables tables = Tables.of(x, from);
         long rows = Math.max(rowsPerPanel, NativeKernel.MAX_MACS_PER_CALL / ((long) n * k));
         int step = (int) Math.min(Integer.MAX_VALUE / 2, rows / rowsPerPanel * rowsPerPanel);
         int format = w.format().ordinal();
-        MemorySegment t = HeapSegments.of(tables);
-        MemorySegment sc = tokenSlice(HeapSegments.of(x.scales()), x, from);
-        MemorySegment su = tokenSlice(HeapSegments.of(x.sums()), x, from);
+        MemorySegment t = HeapSegments.of(tables.data);
+        MemorySegment sc = tables.scales;
+        MemorySegment su = tables.sums;
         MemorySegment out = HeapSegments.of(y);
         long yAt = yOffset + (long) from * w.rows();
         for (int r = rowStart; r < rowEnd; ) {
@@ -336,7 +336,11 @@ final class NativeLutKernel implements TernaryKernel {
         }
     }
 
-    /** This thread's tables of the last activations it saw (see the class comment); buffers only grow. */
+    /**
+     * This thread's tables of the last activations it saw (see the class comment), with the segments of those
+     * tokens' scales and sums: made once per input, so that a call on tokens after the first allocates no slice
+     * either. Buffers only grow.
+     */
     private static final class Tables {
         private static final ThreadLocal<Tables> LOCAL = ThreadLocal.withInitial(Tables::new);
 
@@ -344,14 +348,16 @@ final class NativeLutKernel implements TernaryKernel {
         private long version;
         private int from;
         private short[] data = new short[0];
+        private MemorySegment scales;
+        private MemorySegment sums;
 
         /** Tables of tokens {@code [from, x.rows())}. */
-        static short[] of(QuantizedActivations x, int from) {
+        static Tables of(QuantizedActivations x, int from) {
             Tables c = LOCAL.get();
             if (c.source != x || c.version != x.version() || c.from != from) {
                 c.build(x, from);
             }
-            return c.data;
+            return c;
         }
 
         private void build(QuantizedActivations x, int from) {
@@ -383,6 +389,8 @@ final class NativeLutKernel implements TernaryKernel {
             if (rc != 0) {
                 throw new IllegalStateException("native:lut: wf_lut_tables returned error " + rc);
             }
+            scales = tokenSlice(HeapSegments.of(x.scales()), x, from);
+            sums = tokenSlice(HeapSegments.of(x.sums()), x, from);
             source = x;
             version = x.version();
             this.from = from;
