@@ -20,9 +20,9 @@ import dev.wrinklefree.kernels.format.TernaryCodec;
  * tokens it does about twice the multiply-accumulates per second of {@code lut} at 512 bits (205-230 against
  * 92 G/s, 2560x2560, one thread) and 7x those of {@code lut} or {@code swar} at 256 bits. Its layout (4 bits
  * per weight) is built on the first such call, so a decode-only user never pays for it. A batch goes to
- * {@code tlut} in whole tiles of {@link TokenLutKernel#L} tokens; tokens left over go to the decode strategy when
- * they are fewer than {@code MIN_TOKENS} (the same break-even: a tile that full is slower than {@code lut}), else
- * into one more, partly filled, tile.
+ * {@code tlut} in whole tiles of {@link TokenLutKernel#L} tokens; tokens left over go to the decode strategy
+ * when they are fewer than {@code MIN_TOKENS} (the same break-even: a tile filled less than that is slower
+ * than {@code lut}), else into one more, partly filled, tile.
  *
  * <p>A matrix holding code 3 (a +2 weight, {@link TernaryCodec#firstRowWithCodeThree}), which neither table
  * layout can express, runs on {@code swar} at every batch size: slower, but the oracle's result.
