@@ -1,6 +1,7 @@
 # Per configuration: G weights x tokens per second (median of each JVM's 5 iterations) at the session's start and now.
-import json, glob, os, statistics
-here = os.path.dirname(os.path.abspath(__file__))
+# Reads the matmul-*-r*.json files of the folder given (default: this one), e.g. python3 a/show.py b
+import json, glob, os, statistics, sys
+here = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
 res = {}
 for f in sorted(glob.glob(os.path.join(here, 'matmul-*-r*.json'))):
     side = os.path.basename(f)[len('matmul-'):].rsplit('-r', 1)[0]

@@ -28,7 +28,7 @@ import java.util.concurrent.Callable;
 /** {@code wrinklefree compare}: baseline vs current JMH results -> regression report. */
 @Command(name = "compare", mixinStandardHelpOptions = true,
         description = {"Compares two sets of JMH results benchmark by benchmark (identity: benchmark, mode, params) and writes a regression report (.md, .html, .csv).",
-                "A verdict needs both a median change beyond --threshold and a two-sided Mann-Whitney U p-value below --alpha on the raw iterations.",
+                "A verdict needs both a median change beyond --threshold and a two-sided Mann-Whitney U p-value below --alpha, on the forks (each fork's median iteration) where both sides ran 2 or more, else on the raw iterations.",
                 "Exit codes: 0 done, 1 or 2 error, 3 regression found with --fail-on-regression."})
 final class CompareCommand implements Callable<Integer> {
     /** Exit code when --fail-on-regression is given and a benchmark regressed. */

@@ -55,6 +55,24 @@ public record Metric(double score, double scoreError, ScoreUnit unit, Map<Double
         return out.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
+    /**
+     * One value per fork: the median of that fork's measurement iterations ({@code rawData}, else the iteration
+     * means of the histograms). A JVM keeps one speed for its whole life (its JIT decisions, code and data
+     * placement), and that speed can differ between JVMs by more than its iterations vary: the fork, not the
+     * iteration, is then the independent sample.
+     */
+    public double[] forkValues() {
+        List<double[]> forks = new ArrayList<>();
+        if (!rawData.isEmpty()) {
+            forks.addAll(rawData);
+        } else {
+            for (List<double[][]> fork : rawDataHistogram) {
+                forks.add(new Metric(score, scoreError, unit, Map.of(), List.of(), List.of(fork)).iterationValues());
+            }
+        }
+        return forks.stream().filter(f -> f.length > 0).mapToDouble(f -> Summary.of(f).median()).toArray();
+    }
+
     /** Statistics of {@link #iterationValues()}. */
     public Summary iterationSummary() {
         return Summary.of(iterationValues());

@@ -17,7 +17,11 @@ import java.util.Locale;
  * Regression comparison of two JMH result sets, benchmark by benchmark (identity = benchmark, mode, params).
  *
  * <p>A verdict other than unchanged needs both: the median moved by more than the threshold in one
- * direction, and the two-sided Mann-Whitney U p-value on the raw iterations is below alpha.
+ * direction, and the two-sided Mann-Whitney U p-value is below alpha. The samples are the forks (each fork's
+ * median iteration) when both sides ran at least 2 forks: a JVM keeps one speed for its life, and JVMs differ
+ * by more than iterations do (+-10-15 % on a 2-core cloud VM, results/raw/jmh/20261126T1511Z-vector-session-ab),
+ * so iterations of one JVM per side test only whether those two JVMs differ. With one fork on either side the
+ * samples are the iterations, and the reason says what the p-value leaves out.
  *
  * @param changes benchmarks present in both sets, in the current set's order
  * @param onlyInBaseline benchmarks that disappeared
@@ -69,13 +73,17 @@ public record Comparison(List<BenchmarkChange> changes, List<BenchmarkId> onlyIn
     static BenchmarkChange change(JmhResult base, JmhResult cur, RegressionOptions o) {
         ScoreUnit cu = cur.primary().unit();
         ScoreUnit bu = base.primary().unit();
-        double[] b = base.primary().iterationValues();
-        double[] c = cur.primary().iterationValues();
+        double[] bf = base.primary().forkValues();
+        double[] cf = cur.primary().forkValues();
+        boolean byFork = bf.length >= 2 && cf.length >= 2;
+        String samples = byFork ? BenchmarkChange.FORKS : BenchmarkChange.ITERATIONS;
+        double[] b = byFork ? bf : base.primary().iterationValues();
+        double[] c = byFork ? cf : cur.primary().iterationValues();
         if (!bu.text().equals(cu.text())) {
             double f = conversion(bu, cu);
             if (Double.isNaN(f)) {
                 return new BenchmarkChange(cur.id(), cu.text(), cu.direction(), Summary.of(b), Summary.of(c), Double.NaN, null,
-                        Verdict.UNCHANGED, "not comparable: units differ (" + bu.text() + " vs " + cu.text() + ")", Double.NaN);
+                        Verdict.UNCHANGED, "not comparable: units differ (" + bu.text() + " vs " + cu.text() + ")", Double.NaN, samples);
             }
             for (int i = 0; i < b.length; i++) {
                 b[i] *= f;
@@ -85,7 +93,7 @@ public record Comparison(List<BenchmarkChange> changes, List<BenchmarkId> onlyIn
         Summary sc = Summary.of(c);
         if (sb.n() == 0 || sc.n() == 0) {
             return new BenchmarkChange(cur.id(), cu.text(), cu.direction(), sb, sc, Double.NaN, null, Verdict.UNCHANGED,
-                    "not comparable: no iterations in the " + (sb.n() == 0 ? "baseline" : "current run"), Double.NaN);
+                    "not comparable: no iterations in the " + (sb.n() == 0 ? "baseline" : "current run"), Double.NaN, samples);
         }
         double change = sc.median() / sb.median() - 1.0;
         MannWhitney.Result t = MannWhitney.test(b, c);
@@ -95,8 +103,11 @@ public record Comparison(List<BenchmarkChange> changes, List<BenchmarkId> onlyIn
                 : d == Direction.LOWER_IS_BETTER ? sc.median() / sb.median() - 1.0 : Double.NaN;
         Verdict v;
         String why;
-        String stat = String.format(Locale.ROOT, "median %+.2f %%, p = %.3g (%s, n = %d vs %d)", change * 100, t.pValue(),
-                t.method().label(), sb.n(), sc.n());
+        String stat = String.format(Locale.ROOT, "median %+.2f %%, p = %.3g (%s, n = %d vs %d %s)", change * 100, t.pValue(),
+                t.method().label(), sb.n(), sc.n(), byFork ? "forks" : "iterations");
+        if (!byFork && (base.primary().forkValues().length == 1 || cur.primary().forkValues().length == 1)) {
+            stat += "; one JVM on a side: p says whether these JVMs differ, not the code (run 2 or more forks)";
+        }
         if (d == Direction.UNKNOWN) {
             v = Verdict.UNCHANGED;
             why = stat + "; unit '" + cu.text() + "' says nothing about better or worse";
@@ -107,13 +118,13 @@ public record Comparison(List<BenchmarkChange> changes, List<BenchmarkId> onlyIn
             v = Verdict.UNCHANGED;
             why = stat + String.format(Locale.ROOT, "; not significant at alpha %.3g", o.alpha())
                     + (t.minimumAchievablePValue() >= o.alpha()
-                    ? String.format(Locale.ROOT, " (with %d vs %d iterations the smallest possible p is %.3g: run more iterations or forks)",
-                    sb.n(), sc.n(), t.minimumAchievablePValue()) : "");
+                    ? String.format(Locale.ROOT, " (with %d vs %d %s the smallest possible p is %.3g: run more %s)",
+                    sb.n(), sc.n(), samples, t.minimumAchievablePValue(), byFork ? "forks" : "iterations or forks") : "");
         } else {
             v = better > 0 ? Verdict.IMPROVED : Verdict.REGRESSED;
             why = stat;
         }
-        return new BenchmarkChange(cur.id(), cu.text(), d, sb, sc, change, t, v, why, cost);
+        return new BenchmarkChange(cur.id(), cu.text(), d, sb, sc, change, t, v, why, cost, samples);
     }
 
     /** Factor taking a value in {@code from} to {@code to}, NaN when they are not the same kind of unit. */

@@ -41,12 +41,12 @@ public final class RegressionReport {
 
     /** One row per benchmark present in both sets. */
     public String csv() {
-        StringBuilder b = new StringBuilder("benchmark,mode,params,unit,baseline_median,current_median,median_change,p_value,test_method,baseline_n,current_n,verdict,cost_change\n");
+        StringBuilder b = new StringBuilder("benchmark,mode,params,unit,baseline_median,current_median,median_change,p_value,test_method,baseline_n,current_n,samples,verdict,cost_change\n");
         for (BenchmarkChange ch : c.changes()) {
             b.append(String.join(",", List.of(Fmt.csv(ch.id().benchmark()), ch.id().mode(), Fmt.csv(ch.id().paramsText()), Fmt.csv(ch.unit()),
                     num(ch.baseline().median()), num(ch.current().median()), num(ch.medianChange()),
                     ch.test() == null ? "" : num(ch.test().pValue()), ch.test() == null ? "" : Fmt.csv(ch.test().method().label()),
-                    String.valueOf(ch.baseline().n()), String.valueOf(ch.current().n()), ch.verdict().label(), num(ch.costChange())))).append('\n');
+                    String.valueOf(ch.baseline().n()), String.valueOf(ch.current().n()), ch.samples(), ch.verdict().label(), num(ch.costChange())))).append('\n');
         }
         return b.toString();
     }
@@ -64,7 +64,7 @@ public final class RegressionReport {
         Doc d = new Doc("wrinklefree regression report: " + title);
         int reg = c.withVerdict(Verdict.REGRESSED).size();
         int imp = c.withVerdict(Verdict.IMPROVED).size();
-        d.p(String.format(Locale.ROOT, "%d benchmark%s compared: %d regressed, %d improved, %d unchanged. A verdict needs both a median change beyond %s %% and a two-sided Mann-Whitney U p-value below %s on the raw iterations.",
+        d.p(String.format(Locale.ROOT, "%d benchmark%s compared: %d regressed, %d improved, %d unchanged. A verdict needs both a median change beyond %s %% and a two-sided Mann-Whitney U p-value below %s. The samples are the forks (each fork's median iteration) where both sides ran at least 2 forks, else the raw iterations; the n column says which.",
                 c.changes().size(), c.changes().size() == 1 ? "" : "s", reg, imp, c.changes().size() - reg - imp,
                 Fmt.compact(c.options().threshold() * 100, 4), Fmt.compact(c.options().alpha(), 4)));
         d.p("Baseline: " + String.join(", ", c.baselineSources()) + ". Current: " + String.join(", ", c.currentSources()) + ".");
@@ -78,7 +78,7 @@ public final class RegressionReport {
             t.row(ch.verdict().label().toUpperCase(Locale.ROOT), ch.id().shortName() + " [" + ch.id().mode() + "]", ch.id().paramsText().replace(",", ", "), ch.unit(),
                     Fmt.sig(ch.baseline().median(), 4), Fmt.sig(ch.current().median(), 4), Fmt.pct(ch.medianChange()),
                     ch.test() == null ? "n/a" : Fmt.p(ch.test().pValue()), ch.test() == null ? "n/a" : ch.test().method().label(),
-                    ch.baseline().n() + "/" + ch.current().n(),
+                    ch.baseline().n() + "/" + ch.current().n() + " " + ch.samples(),
                     Double.isNaN(ch.costChange()) ? "n/a" : Fmt.pct(ch.costChange()) + " $/1M tokens", ch.reason());
             double better = switch (ch.direction()) {
                 case HIGHER_IS_BETTER -> ch.medianChange();
@@ -113,7 +113,7 @@ public final class RegressionReport {
             d.bullets(l);
         }
         d.h2("How to read this report");
-        d.p("change = current median / baseline median - 1, in the unit's own sense (ops/s up is better, us/op down is better). With few iterations the test cannot reach significance (3 vs 3 iterations: smallest p = 0.1), so such runs are reported as unchanged whatever the medians do; the 'why' column says so.");
+        d.p("change = current median / baseline median - 1, in the unit's own sense (ops/s up is better, us/op down is better). With few samples the test cannot reach significance (3 vs 3: smallest p = 0.1; 4 vs 4: 0.029), so such runs are reported as unchanged whatever the medians do; the 'why' column says so. A JVM keeps one speed for its life and JVMs differ by more than their iterations do, so with one fork per side a p-value on the iterations says whether those two JVMs differ, not whether the code did.");
         return d;
     }
 }

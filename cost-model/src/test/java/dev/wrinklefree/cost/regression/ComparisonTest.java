@@ -26,6 +26,13 @@ class ComparisonTest {
                 1, 1, "1.37", "25", "vm", m, Map.of(), "test");
     }
 
+    /** A throughput result with these forks, each a row of iteration scores. */
+    static JmhResult forks(double[]... forks) {
+        Metric m = new Metric(0, Double.NaN, ScoreUnit.parse("ops/s"), Map.of(), List.of(forks), List.of());
+        return new JmhResult(BenchmarkId.of("x.KernelBench.run", "thrpt", Map.of("shape", "2560x2560")),
+                1, forks.length, "1.37", "25", "vm", m, Map.of(), "test");
+    }
+
     static BenchmarkChange compare(JmhResult base, JmhResult cur) {
         return Comparison.compare(JmhResultSet.of(List.of(base)), JmhResultSet.of(List.of(cur)), RegressionOptions.defaults()).changes().getFirst();
     }
@@ -84,6 +91,59 @@ class ComparisonTest {
         assertEquals(2, mixed.onlyInCurrent().size());
         var e = assertThrows(InputException.class, () -> Comparison.compare(a, b, RegressionOptions.defaults()));
         assertTrue(e.getMessage().contains("share no benchmark"), e.getMessage());
+    }
+
+    /**
+     * Two JVMs a side, each steady but 10 % apart: pooled iterations would call the change significant; per fork
+     * there are 2 samples a side and no verdict is possible, and the reason says to run more forks.
+     */
+    @Test
+    void forksAreTheSamplesWhenBothSidesRanSeveral() {
+        double[] fast = {110, 110.5, 109.5, 110.2, 109.8};
+        double[] slow = {100, 100.5, 99.5, 100.2, 99.8};
+        double[] slower = {90, 90.5, 89.5, 90.2, 89.8};
+        BenchmarkChange two = compare(forks(fast, slow), forks(slow, slower));
+        assertEquals(BenchmarkChange.FORKS, two.samples());
+        assertEquals(2, two.baseline().n());
+        assertEquals((100.0 + 90) / (110.0 + 100) - 1, two.medianChange(), 1e-12);
+        assertEquals(Verdict.UNCHANGED, two.verdict());
+        assertTrue(two.reason().contains("2 vs 2 forks the smallest possible p"), two.reason());
+        // Pooled, the same iterations would have been a significant regression beyond the threshold.
+        assertTrue(MannWhitney.test(concat(fast, slow), concat(slow, slower)).pValue() < 0.05);
+
+        // Four forks a side, every current fork below every baseline fork: significant per fork.
+        double[] a = {100, 101, 99}, b = {104, 103, 105}, c = {96, 97, 95}, d = {102, 101, 103};
+        BenchmarkChange four = compare(forks(a, b, c, d), forks(scale(a, 0.8), scale(b, 0.8), scale(c, 0.8), scale(d, 0.8)));
+        assertEquals(BenchmarkChange.FORKS, four.samples());
+        assertEquals(Verdict.REGRESSED, four.verdict());
+        assertEquals(2.0 / 70, four.test().pValue(), 1e-9, "the smallest two-sided p of 4 vs 4");
+        assertTrue(four.reason().contains("n = 4 vs 4 forks"), four.reason());
+    }
+
+    @Test
+    void oneForkOnASideTestsIterationsAndSaysWhatThatLeavesOut() {
+        double[] base = {100, 101, 102, 99, 100.5, 98, 101.5, 99.5};
+        double[] slower = {80, 81, 79, 80.5, 82, 79.5, 78, 81.5};
+        BenchmarkChange c = compare(forks(base), forks(slower, slower));
+        assertEquals(BenchmarkChange.ITERATIONS, c.samples());
+        assertEquals(8, c.baseline().n());
+        assertEquals(16, c.current().n());
+        assertEquals(Verdict.REGRESSED, c.verdict());
+        assertTrue(c.reason().contains("one JVM on a side"), c.reason());
+    }
+
+    private static double[] scale(double[] v, double f) {
+        double[] out = v.clone();
+        for (int i = 0; i < out.length; i++) {
+            out[i] *= f;
+        }
+        return out;
+    }
+
+    private static double[] concat(double[] a, double[] b) {
+        double[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     @Test
