@@ -141,7 +141,7 @@ final class DispatchKernel implements TernaryKernel {
 
         QuantizedActivations of(QuantizedActivations x, int from) {
             int n = x.rows() - from;
-            if (source != x || version != x.version() || this.from != from || copy.rows() != n) {
+            if (source != x || version != x.version() || this.from != from) {
                 if (copy == null || copy.format() != x.format() || copy.cols() != x.cols() || copy.capacity() < n) {
                     copy = QuantizedActivations.allocate(x.format(), x.cols(), TokenLutKernel.L);
                 }
