@@ -123,7 +123,6 @@ final class TokenLutKernel implements TernaryKernel {
         MemorySegment facc = MemorySegment.NULL;
         float[] dx = new float[0];
         private float[] floats = new float[0];
-        private int[] ints = new int[0];
         int rows;
 
         float[] heapFloats(int n) {
@@ -131,13 +130,6 @@ final class TokenLutKernel implements TernaryKernel {
                 floats = new float[n];
             }
             return floats;
-        }
-
-        int[] heapInts(int n) {
-            if (ints.length < n) {
-                ints = new int[n];
-            }
-            return ints;
         }
 
         void ensure(int n, int blocks) {
@@ -267,7 +259,7 @@ final class TokenLutKernel implements TernaryKernel {
                     }
                 }
             } else {
-                int[] out = sc.heapInts(count * L);
+                int[] out = ActivationCache.get().ints(count * L); // lut, its other user, runs after this call
                 MemorySegment.copy(sc.acc32, ValueLayout.JAVA_INT, 0, out, 0, count * L);
                 float scale = w.matrix().tensorScale();
                 for (int lane = 0; lane < tn; lane++) {

@@ -30,47 +30,41 @@ public record Metric(double score, double scoreError, ScoreUnit unit, Map<Double
      * count-weighted mean of each iteration's histogram (which is JMH's own iteration score in sample mode).
      */
     public double[] iterationValues() {
-        List<Double> out = new ArrayList<>();
-        if (!rawData.isEmpty()) {
-            for (double[] fork : rawData) {
-                for (double v : fork) {
-                    out.add(v);
-                }
-            }
-        } else {
-            for (List<double[][]> fork : rawDataHistogram) {
-                for (double[][] iteration : fork) {
-                    double sum = 0;
-                    long n = 0;
-                    for (double[] vc : iteration) {
-                        sum += vc[0] * vc[1];
-                        n += (long) vc[1];
-                    }
-                    if (n > 0) {
-                        out.add(sum / n);
-                    }
-                }
-            }
-        }
-        return out.stream().mapToDouble(Double::doubleValue).toArray();
+        return forkIterations().stream().flatMapToDouble(java.util.Arrays::stream).toArray();
     }
 
     /**
-     * One value per fork: the median of that fork's measurement iterations ({@code rawData}, else the iteration
-     * means of the histograms). A JVM keeps one speed for its whole life (its JIT decisions, code and data
-     * placement), and that speed can differ between JVMs by more than its iterations vary: the fork, not the
-     * iteration, is then the independent sample.
+     * One value per fork: the median of that fork's measurement iterations (as {@link #iterationValues()} gives
+     * them). A JVM keeps one speed for its whole life (its JIT decisions, code and data placement), and that
+     * speed can differ between JVMs by more than its iterations vary: the fork, not the iteration, is then the
+     * independent sample.
      */
     public double[] forkValues() {
-        List<double[]> forks = new ArrayList<>();
+        return forkIterations().stream().filter(f -> f.length > 0).mapToDouble(f -> Summary.of(f).median()).toArray();
+    }
+
+    /** Per fork, the scores of its measurement iterations (see {@link #iterationValues()}). */
+    private List<double[]> forkIterations() {
         if (!rawData.isEmpty()) {
-            forks.addAll(rawData);
-        } else {
-            for (List<double[][]> fork : rawDataHistogram) {
-                forks.add(new Metric(score, scoreError, unit, Map.of(), List.of(), List.of(fork)).iterationValues());
-            }
+            return rawData;
         }
-        return forks.stream().filter(f -> f.length > 0).mapToDouble(f -> Summary.of(f).median()).toArray();
+        List<double[]> forks = new ArrayList<>();
+        for (List<double[][]> fork : rawDataHistogram) {
+            List<Double> means = new ArrayList<>();
+            for (double[][] iteration : fork) {
+                double sum = 0;
+                long n = 0;
+                for (double[] vc : iteration) {
+                    sum += vc[0] * vc[1];
+                    n += (long) vc[1];
+                }
+                if (n > 0) {
+                    means.add(sum / n);
+                }
+            }
+            forks.add(means.stream().mapToDouble(Double::doubleValue).toArray());
+        }
+        return forks;
     }
 
     /** Statistics of {@link #iterationValues()}. */
