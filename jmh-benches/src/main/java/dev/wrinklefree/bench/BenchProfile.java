@@ -39,7 +39,8 @@ import java.util.regex.Pattern;
  *       decode of a synthetic bitnet-2b-4t (I2_S body, q8_0 head, the preferred backend, 2 threads, context
  *       512), which the cost report prices as measured tokens/s.
  *   <li>{@code full} (about an hour): issue 2's and 3's tables (formats x backends, every native ISA path
- *       and Vector API strategy, batch 1 / 32 / 128, hot / cold, 1 and 2 threads), every bitnet-2b-4t
+ *       and Vector API strategy, batch 1 / 32 / 128, hot / cold, 1 and 2 threads, cold GEMVs alternated with
+ *       the memory read for the cold bars), every bitnet-2b-4t
  *       layer shape, memory read and copy, FFM and dispatch overhead, activation quantization, decode
  *       plus prefill of bitnet-2b-4t (three formats) and bitnet-700m (bitnet.cpp's comparison model), and
  *       the time to open a 1.2 GB model (five cold JVMs per backend).
@@ -206,6 +207,10 @@ public final class BenchProfile {
         // format x backend x batch 1 / 32 x hot / cold x 1 / 2 threads (issues 2 and 3).
         s.matmul(all, FORMATS, SQUARE, "1,32", "1,2", "hot,cold");
         s.matmul(fast, FORMATS, SQUARE, "128", "1", "hot");
+        // The cold bars' fractions: cold GEMVs and the memory read alternated in one JVM (2 s iterations of ~10 ms
+        // blocks each), because the read alone moves by a third within minutes on a shared machine.
+        s.add("ColdRooflineBenchmark\\.pass$", 2, 5, 2, false, "backend", fast, "format", FORMATS, "threads", "2",
+                "read", m.has("native") ? "native" : "java");
         // Every native ISA path and Vector API strategy side by side (compute, so hot on one thread).
         s.matmul(String.join(",", m.nativeVariants()), FORMATS, SQUARE, "1,32", "1", "hot");
         s.matmul(String.join(",", m.vectorVariants()), FORMATS, SQUARE, "1,32", "1", "hot");

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -22,7 +23,8 @@ import java.util.function.Predicate;
  * (including {@code native:<isa>} and {@code vector:<strategy>} rows), batch, residency and threads the ns per
  * weight, G weights/s, weight GB/s and fraction of the memory roofline; the roofline itself (at each thread
  * count the best read of the run, Java {@code MemoryBandwidthBenchmark.read} or native
- * {@code NativeMemoryReadBenchmark.read}, marked in its table); decoder tokens/s; model open time; activation
+ * {@code NativeMemoryReadBenchmark.read}, marked in its table); cold GEMVs against the memory read of the same
+ * seconds ({@code ColdRooflineBenchmark}, which then decides the cold bars); decoder tokens/s; model open time; activation
  * quantization per token; dispatch and FFM overhead; and the performance bars of issue 2 (Vector API) and
  * issue 3 (native) with their verdicts. Sections and bars without data are left out.
  *
@@ -42,11 +44,16 @@ public final class BenchTable {
     private static final String FFM = "FfmOverheadBenchmark.";
     private static final String DECODE = "DecodeBenchmark.tokens";
     private static final String OPEN = "ModelOpenBenchmark.openToReady";
+    private static final String PAIRED = "ColdRooflineBenchmark.pass";
 
     private final List<Row> rows = new ArrayList<>();
 
-    /** One benchmark of the file: name (class.method), params, medians of primary and secondary metrics. */
-    record Row(String name, Map<String, String> params, double score, String unit, Map<String, Double> secondary) {
+    /**
+     * One benchmark of the file: name (class.method), params, medians of primary and secondary metrics, and each
+     * secondary metric's values per iteration (every fork, in order).
+     */
+    record Row(String name, Map<String, String> params, double score, String unit, Map<String, Double> secondary,
+               Map<String, double[]> iterations) {
         String param(String key) {
             return params.getOrDefault(key, "");
         }
@@ -59,6 +66,36 @@ public final class BenchTable {
             }
             return Double.NaN;
         }
+
+        /** The per-iteration values of a secondary metric; empty when the row has none. */
+        double[] iterations(String key) {
+            for (Map.Entry<String, double[]> e : iterations.entrySet()) {
+                if (e.getKey().endsWith(key)) {
+                    return e.getValue();
+                }
+            }
+            return new double[0];
+        }
+
+        /**
+         * Per iteration, secondary metric {@code a} divided by {@code b} of the same iteration; empty when either is
+         * missing, their iteration counts differ, or a quotient is not finite.
+         */
+        double[] ratios(String a, String b) {
+            double[] va = iterations(a);
+            double[] vb = iterations(b);
+            if (va.length == 0 || vb.length != va.length) {
+                return new double[0];
+            }
+            double[] r = new double[va.length];
+            for (int i = 0; i < r.length; i++) {
+                r[i] = va[i] / vb[i];
+                if (Double.isNaN(r[i]) || Double.isInfinite(r[i])) {
+                    return new double[0];
+                }
+            }
+            return r;
+        }
     }
 
     private BenchTable(JsonNode results) {
@@ -69,8 +106,12 @@ public final class BenchTable {
             r.path("params").properties().forEach(e -> params.put(e.getKey(), e.getValue().asText()));
             JsonNode pm = r.path("primaryMetric");
             Map<String, Double> sec = new TreeMap<>();
-            r.path("secondaryMetrics").properties().forEach(e -> sec.put(e.getKey(), median(e.getValue())));
-            rows.add(new Row(name, params, median(pm), pm.path("scoreUnit").asText(), sec));
+            Map<String, double[]> its = new TreeMap<>();
+            r.path("secondaryMetrics").properties().forEach(e -> {
+                sec.put(e.getKey(), median(e.getValue()));
+                its.put(e.getKey(), raw(e.getValue()));
+            });
+            rows.add(new Row(name, params, median(pm), pm.path("scoreUnit").asText(), sec, its));
         }
     }
 
@@ -89,16 +130,28 @@ public final class BenchTable {
 
     /** Median of all raw iterations of a metric (every fork); the score when no raw data is present. */
     static double median(JsonNode metric) {
+        double[] a = raw(metric);
+        return a.length == 0 ? metric.path("score").asDouble(Double.NaN) : medianOf(a);
+    }
+
+    /** A metric's raw iteration values, fork after fork; empty when the file has none. */
+    private static double[] raw(JsonNode metric) {
         List<Double> v = new ArrayList<>();
         for (JsonNode fork : metric.path("rawData")) {
             for (JsonNode it : fork) {
                 v.add(it.asDouble());
             }
         }
-        if (v.isEmpty()) {
-            return metric.path("score").asDouble(Double.NaN);
+        return v.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /** Median of {@code values}; NaN when there are none. */
+    static double medianOf(double[] values) {
+        if (values.length == 0) {
+            return Double.NaN;
         }
-        double[] a = v.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double[] a = values.clone();
+        Arrays.sort(a);
         return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
     }
 
@@ -134,10 +187,34 @@ public final class BenchTable {
                 && r.param("threads").equals(threads) && r.param("residency").equals(residency));
     }
 
+    /** The ColdRooflineBenchmark row of this configuration, if the run has one. */
+    private Optional<Row> paired(String backend, String format, String shape, String batch, String threads) {
+        return find(PAIRED, r -> r.param("backend").equals(backend) && r.param("format").equals(format)
+                && r.param("shape").equals(shape) && r.param("batch").equals(batch) && r.param("threads").equals(threads));
+    }
+
+    /**
+     * Per iteration of a ColdRooflineBenchmark row: the kernel's weight bytes/s over the read's bytes/s, both
+     * measured in that iteration's alternating blocks; empty when the row lacks the counters.
+     */
+    static double[] pairedFractions(Row r) {
+        double[] kernel = r.ratios("kernelBytes", "kernelNanos");
+        double[] read = r.ratios("readBytes", "readNanos");
+        if (kernel.length == 0 || read.length != kernel.length) {
+            return new double[0];
+        }
+        double[] f = new double[kernel.length];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = kernel[i] / read[i];
+        }
+        return f;
+    }
+
     /** Prints every section that has data. */
     public void print(PrintStream out) {
         printKernels(out);
         printRoofline(out);
+        printPaired(out);
         printDecode(out);
         printOpen(out);
         printQuantization(out);
@@ -185,6 +262,30 @@ public final class BenchTable {
         for (Row r : bw) {
             boolean used = roofline(r.param("threads")).map(x -> x == r).orElse(false);
             out.printf(Locale.ROOT, "| %s | %s | %.2f | %s |%n", r.name(), r.param("threads"), r.secondary("bytes") / 1e9, used ? "yes" : "");
+        }
+        out.println();
+    }
+
+    private void printPaired(PrintStream out) {
+        List<Row> p = rows.stream().filter(r -> r.name().equals(PAIRED)).toList();
+        if (p.isEmpty()) {
+            return;
+        }
+        out.println("Cold weights and the memory read in the same seconds (ColdRooflineBenchmark: blocks of cold matmuls and");
+        out.println("blocks of the memory read alternate, about 10 ms each; GB/s are medians over iterations, fraction = per");
+        out.println("iteration the kernel's weight GB/s / the read's GB/s, median and range)");
+        out.println();
+        head(out, "| format | backend | shape | batch | threads | read loop | kernel GB/s | read GB/s | fraction | fraction min-max |",
+                "|---|---|---|---:|---:|---|---:|---:|---:|---|");
+        for (Row r : p) {
+            double[] f = pairedFractions(r);
+            double min = Arrays.stream(f).min().orElse(Double.NaN);
+            double max = Arrays.stream(f).max().orElse(Double.NaN);
+            // nanoseconds in the counters: bytes per nanosecond are GB/s
+            out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", r.param("format"), r.param("backend"),
+                    r.param("shape"), r.param("batch"), r.param("threads"), r.param("read"),
+                    fmt(medianOf(r.ratios("kernelBytes", "kernelNanos")), "%.2f"), fmt(medianOf(r.ratios("readBytes", "readNanos")), "%.2f"),
+                    fmt(medianOf(f), "%.2f"), f.length == 0 ? "-" : String.format(Locale.ROOT, "%.2f-%.2f", min, max));
         }
         out.println();
     }
@@ -302,9 +403,7 @@ public final class BenchTable {
         bar(lines, "TQ1_0 vector batch 1 hot 1 thread >= 15 G weights/s",
                 weightsPerSecond("vector", "TQ1_0", shape, "1", "1", "hot") / 1e9, 15, "%.1f");
         for (String f : new String[] {"TQ2_0", "TQ1_0", "I2_S"}) {
-            double bytes = matmul("vector", f, shape, "1", "2", "cold").map(r -> r.secondary("bytes")).orElse(Double.NaN);
-            bar(lines, f + " vector cold 2 threads: weight bytes/s >= 60 % of the memory roofline (2 threads)",
-                    bytes / readBandwidth("2"), 0.6, "%.2f");
+            coldBar(lines, "vector", f, 0.6);
             for (String res : new String[] {"hot", "cold"}) {
                 for (String t : new String[] {"1", "2"}) {
                     double r = weightsPerSecond("vector", f, shape, "32", t, res) / weightsPerSecond("vector", f, shape, "1", t, res);
@@ -338,9 +437,7 @@ public final class BenchTable {
                     weightsPerSecond("native", f, shape, "1", "1", "hot") / 1e9, 55, "%.1f");
         }
         for (String f : new String[] {"TQ2_0", "TQ1_0", "I2_S"}) {
-            double bytes = matmul("native", f, shape, "1", "2", "cold").map(r -> r.secondary("bytes")).orElse(Double.NaN);
-            bar(lines, f + " native cold 2 threads: weight bytes/s >= 90 % of the memory roofline (2 threads)",
-                    bytes / readBandwidth("2"), 0.9, "%.2f");
+            coldBar(lines, "native", f, 0.9);
         }
         for (String f : new String[] {"TQ2_0", "TQ1_0", "I2_S"}) {
             for (String b : new String[] {"32", "128"}) {
@@ -357,6 +454,28 @@ public final class BenchTable {
             }
         }
         printBars(out, "Performance bars, native kernels (issue 3; ratios within this run)", lines);
+    }
+
+    /**
+     * The bar "cold 2 threads, batch 1, 2560x2560: weight bytes/s >= threshold of the memory read". With a
+     * ColdRooflineBenchmark row the verdict is its fraction (the read measured in the same seconds), and the fraction
+     * of the run's best read follows as information; without one, the verdict is the fraction of the best read.
+     */
+    private void coldBar(List<String> lines, String backend, String f, double threshold) {
+        double bytes = matmul(backend, f, "2560x2560", "1", "2", "cold").map(r -> r.secondary("bytes")).orElse(Double.NaN);
+        String what = f + " " + backend + " cold 2 threads: weight bytes/s >= " + Math.round(threshold * 100) + " % of the memory ";
+        Optional<Row> p = paired(backend, f, "2560x2560", "1", "2");
+        if (p.isPresent()) {
+            bar(lines, what + "read in the same seconds (ColdRooflineBenchmark, median of iterations)",
+                    medianOf(pairedFractions(p.get())), threshold, "%.2f");
+            double best = bytes / readBandwidth("2");
+            if (!Double.isNaN(best)) {
+                lines.add(String.format(Locale.ROOT, "| %s | %.2f | %s |", what
+                        + "roofline: the run's best read (2 threads), minutes away from the matmul; information, the row above decides", best, "-"));
+            }
+        } else {
+            bar(lines, what + "roofline (2 threads)", bytes / readBandwidth("2"), threshold, "%.2f");
+        }
     }
 
     /** A bars table: each line a bar, its measured value and verdict; nothing when no bar had data. */

@@ -4,7 +4,6 @@ import dev.wrinklefree.kernels.PreparedWeights;
 import dev.wrinklefree.kernels.QuantizedActivations;
 import dev.wrinklefree.kernels.TernaryFormat;
 import dev.wrinklefree.kernels.TernaryKernel;
-import dev.wrinklefree.kernels.TernaryMatrix;
 import dev.wrinklefree.kernels.Kernels;
 import dev.wrinklefree.kernels.parallel.ParallelKernel;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -23,9 +22,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.lang.foreign.Arena;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.IntStream;
 
 /**
  * One ternary matmul {@code Y = W X} per operation, for every backend, format, real layer shape, batch
@@ -55,9 +52,6 @@ import java.util.stream.IntStream;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class TernaryMatmulBenchmark {
-    /** Bytes the cold copies total at least, unless {@code -Dwrinklefree.bench.coldBytes} says otherwise. */
-    static final long COLD_BYTES = Long.getLong("wrinklefree.bench.coldBytes", 1L << 30);
-
     /**
      * Kernel name as {@code Kernels.byName} takes it: scalar, vector, vector:lut, ..., native (its best ISA path)
      * or one native path: native:avx512vnni, native:avx512vnni256, native:avx512bw, native:avx2, native:avxvnni,
@@ -107,60 +101,22 @@ public class TernaryMatmulBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         TernaryFormat f = TernaryFormat.parse(format);
-        int xAt = shape.indexOf('x');
-        if (xAt < 0) {
-            throw new IllegalArgumentException("shape must be MxK, got '" + shape + "'");
+        int[] mk = MatmulFixture.shape(shape);
+        if (!residency.equals("cold") && !residency.equals("hot")) {
+            throw new IllegalArgumentException("residency must be hot or cold, got '" + residency + "'");
         }
-        int m = Integer.parseInt(shape.substring(0, xAt));
-        int k = Integer.parseInt(shape.substring(xAt + 1));
         kernel = Kernels.byName(backend);
         if (threads > 1) {
             parallel = ParallelKernel.of(kernel, threads);
             kernel = parallel;
         }
         arena = Arena.ofShared();
-        warmUp(kernel, f);
-        TernaryMatrix source = SyntheticWeights.random(f, m, k, arena, 42);
-        PreparedWeights first = kernel.prepare(source);
-        long perCopy = Math.max(source.byteSize(), first.bytesPerCall(batch));
-        int copies = residency.equals("cold") ? (int) Math.max(2, (COLD_BYTES + perCopy - 1) / perCopy) : 1;
-        if (!residency.equals("cold") && !residency.equals("hot")) {
-            throw new IllegalArgumentException("residency must be hot or cold, got '" + residency + "'");
-        }
-        weights = new PreparedWeights[copies];
-        weights[0] = first;
-        TernaryKernel k0 = kernel;
-        // Kernels that use the packed bytes in place need distinct bytes; kernels that repack get a distinct
-        // layout from every prepare() (about 1 ns per weight: seconds for 1 GiB, hence in parallel).
-        // bytesPerCall also builds a layout that a kernel makes on first use, here rather than in the timed loop.
-        IntStream.range(1, copies).parallel().forEach(i -> {
-            weights[i] = first == source ? SyntheticWeights.copy(source, arena) : k0.prepare(source);
-            weights[i].bytesPerCall(batch);
-        });
-        weightsPerOp = (long) m * k * batch;
-        bytesPerOp = first.bytesPerCall(batch);
-        x = QuantizedActivations.allocate(f, k, batch);
-        x.quantize(SyntheticWeights.gaussian(new SplittableRandom(7), k * batch), 0, batch);
-        y = new float[m * batch];
-    }
-
-    /**
-     * Runs the kernel on a small matrix for up to a second so that C2 has compiled its loops before JMH's
-     * warm-up starts: interpreted Vector API code is about 1000x slower, and on a loaded machine the first
-     * large-shape calls could otherwise use up every warm-up iteration.
-     */
-    private void warmUp(TernaryKernel k, TernaryFormat f) {
-        int rows = 4 * Math.max(32, k.rowAlignment());
-        int cols = 512;
-        PreparedWeights w = k.prepare(SyntheticWeights.random(f, rows, cols, arena, 1));
-        QuantizedActivations xs = QuantizedActivations.allocate(f, cols, batch);
-        xs.quantize(SyntheticWeights.gaussian(new SplittableRandom(1), cols * batch), 0, batch);
-        float[] out = new float[rows * batch];
-        long end = System.nanoTime() + 1_000_000_000L;
-        for (int i = 0; i < 20_000 && System.nanoTime() < end; i++) {
-            xs.rows(batch);
-            k.matmul(w, xs, out);
-        }
+        MatmulFixture.warmUp(kernel, f, batch, arena);
+        weights = MatmulFixture.copies(kernel, f, mk[0], mk[1], batch, residency.equals("cold"), arena);
+        weightsPerOp = (long) mk[0] * mk[1] * batch;
+        bytesPerOp = weights[0].bytesPerCall(batch);
+        x = MatmulFixture.activations(f, mk[1], batch);
+        y = new float[mk[0] * batch];
     }
 
     @TearDown(Level.Trial)

@@ -48,6 +48,8 @@ class BenchProfileTest {
         assertTrue(f.contains("backend=native:avx512vnni,native:avx2"), f);
         assertTrue(f.contains("backend=vector:lut,vector:swar"), f);
         assertTrue(f.contains("batch=128"), f);
+        assertTrue(f.contains("ColdRooflineBenchmark\\.pass$ -p backend=vector,native -p format=TQ2_0,TQ1_0,I2_S -p threads=2 -p read=native"), f);
+        assertTrue(commands(BenchProfile.full(NO_NATIVE)).contains("ColdRooflineBenchmark\\.pass$ -p backend=vector -p format=TQ2_0,TQ1_0,I2_S -p threads=2 -p read=java"));
         assertTrue(f.contains("phase=decode,prefill") && f.contains("model=bitnet-700m"), f);
         assertTrue(f.contains("MemoryBandwidthBenchmark\\. ") && f.contains("ActivationQuantizationBenchmark"), f);
         // Model open is single shot: five cold JVMs per backend, not five iterations in one.
