@@ -43,23 +43,38 @@ int wf_lut_tables_avx512(const int8_t *q, int32_t n, int32_t k, int16_t *dst) {
     const __m512i p1 = _mm512_loadu_si512(pat[1]);
     const __m512i p2 = _mm512_loadu_si512(pat[2]);
     const int32_t segs = wf_lut_segs(k);
+    /*
+     * Per segment, the activations first, as int16 in xs[j][29 f + w] = q[g + 86 j] for group g = w + 29 f (slot
+     * 3 w + f), zero past the segment or K and for the empty group g = 86: nine runs of 29 contiguous bytes, each
+     * one masked load and one widening. The table loop is then branch-free. Deciding each activation inside it,
+     * as before, took 2.4-3.5 us a token at K = 2560 on Zen 4 (about 15 cycles a table), twice the vector work.
+     */
+    int16_t xs[3][96];
     for (int32_t t = 0; t < n; t++) {
         const int8_t *x = q + (int64_t) t * k;
         int16_t *out = dst + (int64_t) t * wf_lut_token_entries(k);
         for (int32_t s = 0; s < segs; s++) {
             const int32_t base = s * WF_LUT_SEG;
             const int32_t len = k - base < WF_LUT_SEG ? k - base : WF_LUT_SEG;  /* 256, or 128 (I2_S tail) */
-            for (int slot = 0; slot < WF_LUT_GROUPS; slot++, out += WF_LUT_TABLE) {
-                const int g = slot / 3 + WF_LUT_WORDS * (slot % 3);
-                const int e = g < WF_LUT_STRIDE ? g : WF_LUT_SEG;  /* the empty group reads nothing */
-                const short x0 = e < len ? x[base + e] : 0;
-                const short x1 = e + WF_LUT_STRIDE < len ? x[base + e + WF_LUT_STRIDE] : 0;
-                const short x2 = e + 2 * WF_LUT_STRIDE < len ? x[base + e + 2 * WF_LUT_STRIDE] : 0;
-                const __m512i v = _mm512_add_epi16(
-                        _mm512_add_epi16(_mm512_mullo_epi16(p0, _mm512_set1_epi16(x0)),
-                                         _mm512_mullo_epi16(p1, _mm512_set1_epi16(x1))),
-                        _mm512_mullo_epi16(p2, _mm512_set1_epi16(x2)));
-                _mm512_storeu_si512(out, v);
+            for (int j = 0; j < 3; j++) {
+                /* groups below `live` have their activation j inside the segment */
+                const int live = len - j * WF_LUT_STRIDE < WF_LUT_STRIDE ? len - j * WF_LUT_STRIDE : WF_LUT_STRIDE;
+                for (int f = 0; f < 3; f++) {
+                    const int c = live - WF_LUT_WORDS * f;  /* valid words of this run: clamp to [0, 29] */
+                    const __mmask32 m = c <= 0 ? 0 : c >= WF_LUT_WORDS ? (1u << WF_LUT_WORDS) - 1 : (1u << c) - 1;
+                    const __m256i b = _mm256_maskz_loadu_epi8(m, x + base + j * WF_LUT_STRIDE + WF_LUT_WORDS * f);
+                    _mm512_storeu_si512(&xs[j][WF_LUT_WORDS * f], _mm512_cvtepi8_epi16(b));
+                }
+            }
+            for (int w = 0; w < WF_LUT_WORDS; w++) {
+                for (int f = 0; f < 3; f++, out += WF_LUT_TABLE) {
+                    const int i = WF_LUT_WORDS * f + w;
+                    const __m512i v = _mm512_add_epi16(
+                            _mm512_add_epi16(_mm512_mullo_epi16(p0, _mm512_set1_epi16(xs[0][i])),
+                                             _mm512_mullo_epi16(p1, _mm512_set1_epi16(xs[1][i]))),
+                            _mm512_mullo_epi16(p2, _mm512_set1_epi16(xs[2][i])));
+                    _mm512_storeu_si512(out, v);
+                }
             }
         }
     }
