@@ -20,15 +20,25 @@
 #define WF_INLINE static inline __attribute__((always_inline))
 
 /*
- * Software prefetch of the weight stream (cold weights come from DRAM): near into L1, far into L2, which keeps
- * more lines in flight than L1's miss buffers allow. Measured on Zen 4, one thread, 2560 x 2560, cold: 16 GB/s
- * with 2 KiB into L1 alone, 21 GB/s with 3 KiB / 12 KiB (1 / 8, 2 / 8, 4 / 16 KiB: 16-20 GB/s).
+ * Software prefetch of the weight stream (cold weights come from DRAM): every 64-byte line is prefetched three
+ * times, into L1 WF_LUT_PF_BYTES ahead and into L2 WF_LUT_PF_FAR_BYTES and WF_LUT_PF_FAR2_BYTES ahead. Zen 4's L2
+ * streamer does not cover this stream by itself (one L2 prefetch per 128 bytes instead of per line: -15 % on one
+ * thread), and one L2 prefetch per line leaves it about 10 % under the plain memory read; a second one per line,
+ * farther ahead, brings the kernel to the read's speed. Measured on Zen 4, 2560 x 2560 TQ2_0, cold, against the
+ * memory read of the same seconds (ColdRooflineBenchmark; results/raw/jmh/20261126T1614Z-prefetch-distance-paired
+ * and 20261126T1641Z-prefetch-twice-paired): 3 / 12 KiB alone 0.85-0.89 of the read on one thread and 0.88-0.91
+ * on two; 3 / 8 + 16 KiB 1.00-1.02 and 0.96-0.97; 3 / 12 + 24 KiB 0.99-1.04 and 0.92-0.96; without the L1
+ * prefetch 0.90 and 0.88-0.91. Distances in between or farther (1-6 KiB, 8-24 KiB) were worse. The second L2
+ * prefetch is issued by the GEMV (one token a pass) only: see lut_word.
  */
 #ifndef WF_LUT_PF_BYTES
 #define WF_LUT_PF_BYTES 3072
 #endif
 #ifndef WF_LUT_PF_FAR_BYTES
-#define WF_LUT_PF_FAR_BYTES 12288
+#define WF_LUT_PF_FAR_BYTES 8192
+#endif
+#ifndef WF_LUT_PF_FAR2_BYTES
+#define WF_LUT_PF_FAR2_BYTES 16384
 #endif
 
 int wf_lut_tables_avx512(const int8_t *q, int32_t n, int32_t k, int16_t *dst) {
@@ -295,9 +305,14 @@ WF_INLINE void lut_word(const uint8_t *wp, const int16_t *const *tab, int64_t ta
                         __m512i acc[WF_LUT_P][4], const pf_run *run) {
     const uint8_t *near = pf_at(wp + WF_LUT_PF_BYTES, run);
     const uint8_t *far = pf_at(wp + WF_LUT_PF_FAR_BYTES, run);
+    const uint8_t *far2 = pf_at(wp + WF_LUT_PF_FAR2_BYTES, run);
     for (int g = 0; g < WF_LUT_P; g++) {
         _mm_prefetch((const char *) (near + g * 64), _MM_HINT_T0);
         _mm_prefetch((const char *) (far + g * 64), _MM_HINT_T1);
+        if (T == 1) {
+            /* only the GEMV waits on memory; passes of 2-4 tokens compute (batch 8, hot, lost 3-5 % to it) */
+            _mm_prefetch((const char *) (far2 + g * 64), _MM_HINT_T1);
+        }
     }
     __m512i tb[4][3];
     for (int t = 0; t < T; t++) {
@@ -405,7 +420,7 @@ WF_INLINE void lut_drive(int format, const uint8_t *lut, int32_t m, int32_t k, f
             for (int64_t o = 0; o < WF_LUT_PF_BYTES; o += 64) {
                 _mm_prefetch((const char *) pf_at(run_start + o, &run), _MM_HINT_T0);
             }
-            for (int64_t o = WF_LUT_PF_BYTES; o < WF_LUT_PF_FAR_BYTES; o += 64) {
+            for (int64_t o = WF_LUT_PF_BYTES; o < WF_LUT_PF_FAR2_BYTES; o += 64) {
                 _mm_prefetch((const char *) pf_at(run_start + o, &run), _MM_HINT_T1);
             }
         }
