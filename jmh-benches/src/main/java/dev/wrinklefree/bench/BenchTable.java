@@ -59,22 +59,22 @@ public final class BenchTable {
         }
 
         double secondary(String key) {
-            for (Map.Entry<String, Double> e : secondary.entrySet()) {
-                if (e.getKey().endsWith(key)) {
-                    return e.getValue();
-                }
-            }
-            return Double.NaN;
+            return bySuffix(secondary, key, Double.NaN);
         }
 
         /** The per-iteration values of a secondary metric; empty when the row has none. */
         double[] iterations(String key) {
-            for (Map.Entry<String, double[]> e : iterations.entrySet()) {
+            return bySuffix(iterations, key, new double[0]);
+        }
+
+        /** The value of the first metric whose name ends with {@code key} (JMH prefixes some, e.g. "·gc."). */
+        private static <V> V bySuffix(Map<String, V> metrics, String key, V none) {
+            for (Map.Entry<String, V> e : metrics.entrySet()) {
                 if (e.getKey().endsWith(key)) {
                     return e.getValue();
                 }
             }
-            return new double[0];
+            return none;
         }
 
         /**
